@@ -1,0 +1,176 @@
+#include "services/store/database.h"
+
+#include <utility>
+
+#include "absl/memory/memory.h"
+#include "absl/strings/str_cat.h"
+#include "services/store/connection.h"
+#include "services/store/sqlite_status.h"
+
+namespace clinicd::store {
+namespace {
+
+using internal::Connection;
+
+// Checks what Open cannot repair, before any file is touched.
+absl::Status ValidateOptions(const DatabaseOptions& options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("database path is empty");
+  }
+  if (options.path == ":memory:") {
+    return absl::InvalidArgumentError(
+        "database path \":memory:\" would give every connection its own "
+        "empty database; use a file");
+  }
+  if (options.read_connections < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "read_connections must be at least 1, got ", options.read_connections));
+  }
+  if (options.busy_timeout < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("busy_timeout must not be negative");
+  }
+  return absl::OkStatus();
+}
+
+// Runs a PRAGMA that answers with one text value, such as journal_mode.
+absl::StatusOr<std::string> QueryPragma(Connection& connection,
+                                        absl::string_view sql) {
+  absl::StatusOr<Statement> statement = connection.Prepare(sql);
+  if (!statement.ok()) return statement.status();
+  absl::StatusOr<bool> row = statement->Step();
+  if (!row.ok()) return row.status();
+  if (!*row)
+    return absl::InternalError(
+        absl::StrCat(sql, " returned no row"));
+  return statement->ColumnText(0);
+}
+
+// Puts the writer in WAL mode, which lets readers work alongside it, and
+// turns on full syncs and foreign keys for clinical records.
+absl::Status ConfigureWriter(Connection& writer) {
+  absl::StatusOr<std::string> mode =
+      QueryPragma(writer, "PRAGMA journal_mode = WAL");
+  if (!mode.ok()) return mode.status();
+  // SQLite answers with the mode it kept, e.g. on a filesystem without
+  // shared memory; readers would then block the writer, so refuse.
+  if (*mode != "wal") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot enable WAL mode (journal_mode stays ", *mode, ")"));
+  }
+  return writer.Exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+}
+
+// Makes a reader refuse writes, so a write slipped into Read fails at once
+// instead of racing the writer for the lock.
+absl::Status ConfigureReader(Connection& reader) {
+  return reader.Exec("PRAGMA query_only = ON; PRAGMA foreign_keys = ON;");
+}
+
+// Opens one connection and configures it; only the writer creates the file.
+absl::StatusOr<std::unique_ptr<Connection>> OpenConnection(
+    const DatabaseOptions& options, bool writer) {
+  absl::StatusOr<std::unique_ptr<Connection>> connection =
+      Connection::Open(options.path, /*create=*/writer, options.busy_timeout);
+  if (!connection.ok()) return connection.status();
+  absl::Status configured =
+      writer ? ConfigureWriter(**connection) : ConfigureReader(**connection);
+  if (!configured.ok()) {
+    return internal::Annotate(configured, absl::StrCat(options.path, ": "));
+  }
+  return connection;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(
+    const DatabaseOptions& options) {
+  if (absl::Status valid = ValidateOptions(options); !valid.ok()) return valid;
+  absl::StatusOr<std::unique_ptr<Connection>> writer =
+      OpenConnection(options, /*writer=*/true);
+  if (!writer.ok()) return writer.status();
+  std::vector<std::unique_ptr<Connection>> readers;
+  readers.reserve(static_cast<size_t>(options.read_connections));
+  for (int i = 0; i < options.read_connections; ++i) {
+    absl::StatusOr<std::unique_ptr<Connection>> reader =
+        OpenConnection(options, /*writer=*/false);
+    if (!reader.ok()) return reader.status();
+    readers.push_back(*std::move(reader));
+  }
+  return absl::WrapUnique(
+      new Database(options, *std::move(writer), std::move(readers)));
+}
+
+Database::Database(DatabaseOptions options, std::unique_ptr<Connection> writer,
+                   std::vector<std::unique_ptr<Connection>> readers)
+    : options_(std::move(options)),
+      writer_(std::move(writer)),
+      readers_(std::move(readers)) {
+  for (const std::unique_ptr<Connection>& reader : readers_) {
+    idle_readers_.push_back(reader.get());
+  }
+}
+
+Database::~Database() = default;
+
+absl::Status Database::RunTransaction(
+    Connection& connection, absl::string_view begin,
+    absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  if (absl::Status begun = connection.Exec(begin); !begun.ok()) return begun;
+  Transaction transaction(&connection);
+  absl::Status status = fn(transaction);
+  if (status.ok()) status = connection.Exec("COMMIT");
+  // Still open when fn failed, or when COMMIT did (a deferred foreign key or
+  // a busy COMMIT leaves the transaction open). Roll back so the connection
+  // is clean for its next user; the first error is the one worth reporting.
+  if (connection.InTransaction()) connection.Exec("ROLLBACK").IgnoreError();
+  return status;
+}
+
+absl::Status Database::Write(absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  absl::MutexLock lock(&write_mu_);
+  // IMMEDIATE takes the write lock up front, where the busy handler can wait
+  // for another process; a deferred BEGIN that upgrades later could fail
+  // with SQLITE_BUSY without waiting.
+  return RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
+}
+
+absl::Status Database::Read(
+    absl::FunctionRef<absl::Status(Transaction&)> fn) const {
+  Connection* reader = AcquireReader();
+  absl::Status status = RunTransaction(*reader, "BEGIN", fn);
+  ReleaseReader(reader);
+  return status;
+}
+
+absl::StatusOr<int> Database::UserVersion() const {
+  int version = 0;
+  absl::Status status = Read([&](Transaction& txn) -> absl::Status {
+    absl::StatusOr<Statement> statement = txn.Prepare("PRAGMA user_version");
+    if (!statement.ok()) return statement.status();
+    absl::StatusOr<bool> row = statement->Step();
+    if (!row.ok()) return row.status();
+    version = static_cast<int>(statement->ColumnInt(0));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return version;
+}
+
+const std::string& Database::path() const { return options_.path; }
+
+Connection* Database::AcquireReader() const {
+  absl::MutexLock lock(&readers_mu_);
+  readers_mu_.Await(absl::Condition(
+      +[](std::vector<Connection*>* idle) { return !idle->empty(); },
+      &idle_readers_));
+  Connection* reader = idle_readers_.back();
+  idle_readers_.pop_back();
+  return reader;
+}
+
+void Database::ReleaseReader(Connection* reader) const {
+  absl::MutexLock lock(&readers_mu_);
+  idle_readers_.push_back(reader);
+}
+
+}  // namespace clinicd::store

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/store/transaction.h"
+
+namespace clinicd::store {
+
+namespace internal {
+class Connection;
+}  // namespace internal
+
+// Where the database lives and how many connections serve it.
+struct DatabaseOptions {
+  // A file path; ":memory:" is refused because every connection would get
+  // its own empty database.
+  std::string path;
+  // Connections for concurrent reads; a Read waits when all are in use.
+  int read_connections = 4;
+  // How long a connection waits for a lock held by another process (e.g. an
+  // admin CLI) before the call fails with kUnavailable.
+  absl::Duration busy_timeout = absl::Seconds(10);
+};
+
+// A clinic's SQLite database in WAL mode: one writer connection, whose
+// transactions are serialised in-process so they never meet SQLITE_BUSY from
+// each other, and a pool of read-only connections that read snapshots
+// concurrently with the writer.
+class Database final {
+ public:
+  // Opens (creating if missing) the file: the writer with journal_mode=WAL,
+  // synchronous=FULL and foreign_keys=ON, the readers with query_only=ON and
+  // foreign_keys=ON, all with the busy timeout. Errors name the path.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(
+      const DatabaseOptions& options);
+
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Closes every connection, writer last, so the final close checkpoints the
+  // WAL into the file with synchronous=FULL. No Read or Write may be running.
+  ~Database();
+
+  // Runs `fn` inside BEGIN IMMEDIATE on the writer, one Write at a time;
+  // commits when fn returns OK and rolls back otherwise, returning fn's
+  // status, or COMMIT's when that fails (the transaction is then rolled
+  // back). Calling Write from inside a Write's fn deadlocks: the writer is
+  // one connection, and its mutex is not reentrant.
+  absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> fn);
+
+  // Runs `fn` on a free read connection (waiting for one when all are busy)
+  // inside BEGIN ... COMMIT, so every query in fn sees the same snapshot.
+  // Each nested Read takes another connection, so nesting deeper than
+  // read_connections deadlocks.
+  absl::Status Read(absl::FunctionRef<absl::Status(Transaction&)> fn) const;
+
+  // Reads PRAGMA user_version, the schema version Migrate maintains.
+  absl::StatusOr<int> UserVersion() const;
+
+  // The file path the database was opened with, for messages.
+  const std::string& path() const;
+
+ private:
+  // Takes the open, configured connections from Open.
+  Database(DatabaseOptions options,
+           std::unique_ptr<internal::Connection> writer,
+           std::vector<std::unique_ptr<internal::Connection>> readers);
+
+  // Begins with `begin`, runs fn, then commits or rolls back as Write
+  // describes; shared by Write and Read so both end transactions alike.
+  static absl::Status RunTransaction(
+      internal::Connection& connection, absl::string_view begin,
+      absl::FunctionRef<absl::Status(Transaction&)> fn);
+
+  // Waits for an idle read connection and takes it out of the pool.
+  internal::Connection* AcquireReader() const;
+
+  // Puts a read connection back into the pool and wakes one waiter.
+  void ReleaseReader(internal::Connection* reader) const;
+
+  const DatabaseOptions options_;
+  absl::Mutex write_mu_;
+  // Declared before readers_ so that it is destroyed after them.
+  const std::unique_ptr<internal::Connection> writer_
+      ABSL_PT_GUARDED_BY(write_mu_);
+  const std::vector<std::unique_ptr<internal::Connection>> readers_;
+  mutable absl::Mutex readers_mu_;
+  mutable std::vector<internal::Connection*> idle_readers_
+      ABSL_GUARDED_BY(readers_mu_);
+};
+
+}  // namespace clinicd::store

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "services/store/database.h"
+
+namespace clinicd::store {
+
+// One numbered schema change. Versions run 1..N in order, and PRAGMA
+// user_version records the newest one applied. The SQL runs inside a
+// transaction, so it must not BEGIN or COMMIT, and a table rebuild uses
+// PRAGMA defer_foreign_keys = ON (foreign_keys = OFF is ignored there).
+struct Migration {
+  int version;
+  absl::string_view description;
+  absl::string_view sql;
+};
+
+// Returns the migrations `db` still lacks (a tail of `migrations`), so a
+// `clinicd migrate` command can say what it is about to apply; fails as
+// Migrate does on bad numbering or a database newer than `migrations`.
+absl::StatusOr<absl::Span<const Migration>> PendingMigrations(
+    const Database& db, absl::Span<const Migration> migrations);
+
+// Applies the pending migrations and sets user_version, all in one write
+// transaction: the database ends at the newest version or, on any failure,
+// exactly as it was. Rerunning is a no-op. Bad numbering is kInternal (a
+// clinicd bug); a database newer than `migrations` is kFailedPrecondition.
+absl::Status Migrate(Database& db, absl::Span<const Migration> migrations);
+
+}  // namespace clinicd::store

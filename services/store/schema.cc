@@ -1,0 +1,106 @@
+#include "services/store/schema.h"
+
+namespace clinicd::store {
+namespace {
+
+// Resource tables keep the serialized clinic.v1 message in `data` and its
+// revision (the etag); other columns exist for lookups and foreign keys.
+// Times are INTEGER microseconds since the Unix epoch, UTC.
+constexpr Migration kMigrations[] = {
+    {1, "practice, patients, API keys, idempotency records", R"sql(
+CREATE TABLE clinics (
+  id TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE practitioners (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL
+) STRICT;
+CREATE INDEX practitioners_by_clinic ON practitioners(clinic_id, id);
+
+CREATE TABLE rooms (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL
+) STRICT;
+CREATE INDEX rooms_by_clinic ON rooms(clinic_id, id);
+
+CREATE TABLE time_off (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  practitioner_id TEXT NOT NULL REFERENCES practitioners(id) ON DELETE CASCADE,
+  start_time INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  CHECK (end_time > start_time)
+) STRICT;
+CREATE INDEX time_off_by_practitioner
+  ON time_off(clinic_id, practitioner_id, start_time);
+
+CREATE TABLE closures (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id) ON DELETE CASCADE,
+  start_time INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  CHECK (end_time > start_time)
+) STRICT;
+CREATE INDEX closures_by_clinic ON closures(clinic_id, start_time);
+
+-- sort_key orders the patient list (folded family name, given name);
+-- search_names holds every folded name word, each preceded by a space, so a
+-- word prefix matches with LIKE '% word%'.
+CREATE TABLE patients (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  sort_key TEXT NOT NULL,
+  search_names TEXT NOT NULL,
+  phone_e164 TEXT,
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL
+) STRICT;
+CREATE INDEX patients_by_name ON patients(clinic_id, sort_key, id);
+CREATE INDEX patients_by_phone ON patients(clinic_id, phone_e164);
+
+-- Only a SHA-256 of each secret is kept. A key limited to clinics lists them
+-- in api_key_clinics; deleting a clinic removes the link, never widening a key.
+CREATE TABLE api_keys (
+  key_id TEXT PRIMARY KEY,
+  secret_sha256 BLOB NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  all_clinics INTEGER NOT NULL,
+  description TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  revoke_time INTEGER
+) STRICT;
+
+CREATE TABLE api_key_clinics (
+  key_id TEXT NOT NULL REFERENCES api_keys(key_id) ON DELETE CASCADE,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id) ON DELETE CASCADE,
+  PRIMARY KEY (key_id, clinic_id)
+) STRICT;
+
+-- AIP-155: the first response to a request_id, replayed on retries.
+CREATE TABLE idempotency_records (
+  scope TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  request_sha256 BLOB NOT NULL,
+  response BLOB NOT NULL,
+  create_time INTEGER NOT NULL,
+  PRIMARY KEY (scope, request_id)
+) STRICT;
+)sql"},
+};
+
+}  // namespace
+
+absl::Span<const Migration> SchemaMigrations() { return kMigrations; }
+
+}  // namespace clinicd::store

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+// Internal to clinic_store: the one place SQLite result codes become Status.
+namespace clinicd::store::internal {
+
+// The whole message of every busy error, so callers and tests can rely on it.
+inline constexpr char kBusyMessage[] = "database is busy; retry";
+
+// Maps an extended SQLite result code and its message to the Status callers
+// see; `path` names the file when the code is SQLITE_CANTOPEN.
+absl::Status SqliteStatus(int code, absl::string_view message,
+                          absl::string_view path);
+
+// Returns `status` with `context` put in front of its message and the same
+// code, so a caller's switch on the code still works after we add detail.
+absl::Status Annotate(const absl::Status& status, absl::string_view context);
+
+}  // namespace clinicd::store::internal
