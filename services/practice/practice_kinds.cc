@@ -1,0 +1,136 @@
+#include "services/practice/practice_kinds.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/errors.h"
+#include "services/domain/practice_validation.h"
+
+namespace clinicd::practice {
+namespace {
+
+using clinic::v1::Clinic;
+using clinic::v1::Closure;
+using clinic::v1::Practitioner;
+using clinic::v1::Room;
+using clinic::v1::TimeOff;
+using google::protobuf::util::TimeUtil;
+
+const store::ResourceTable kClinics{"clinics", {}};
+const store::ResourceTable kPractitioners{"practitioners", {"clinic_id"}};
+
+int64_t Micros(const google::protobuf::Timestamp& time) {
+  return TimeUtil::TimestampToMicroseconds(time);
+}
+
+}  // namespace
+
+absl::StatusOr<Clinic> LoadClinic(store::Transaction& tx, const std::string& clinic_id) {
+  absl::StatusOr<std::optional<store::ResourceRow>> row =
+      store::FindRow(tx, kClinics, {}, clinic_id);
+  if (!row.ok()) return row.status();
+  if (!row->has_value()) {
+    return ErrorWithReason(absl::StatusCode::kNotFound, "NOT_FOUND",
+                           absl::StrCat("clinics/", clinic_id, " not found"));
+  }
+  Clinic clinic;
+  if (!clinic.ParseFromString((*row)->data)) {
+    return absl::InternalError(absl::StrCat("stored clinic ", clinic_id, " is corrupt"));
+  }
+  return clinic;
+}
+
+resources::ResourceKind<Clinic> ClinicKind() {
+  resources::ResourceKind<Clinic> kind;
+  kind.field = "clinic";
+  kind.collections = {"clinics"};
+  kind.table = kClinics;
+  kind.mutable_fields = {"display_name", "time_zone",   "region_code", "address_lines",
+                         "phone_number", "email",       "policy"};
+  kind.validate = [](store::Transaction&, const std::vector<std::string>&,
+                     const Clinic*, Clinic& clinic) {
+    return domain::ValidateClinic("clinic", clinic);
+  };
+  kind.delete_blocked =
+      "it still has practitioners, rooms or patients; delete those first";
+  return kind;
+}
+
+resources::ResourceKind<Practitioner> PractitionerKind() {
+  resources::ResourceKind<Practitioner> kind;
+  kind.field = "practitioner";
+  kind.collections = {"clinics", "practitioners"};
+  kind.table = kPractitioners;
+  kind.parent_table = kClinics;
+  kind.mutable_fields = {"display_name",    "title",         "email", "phone_number",
+                         "treatment_types", "working_hours", "active"};
+  kind.validate = [](store::Transaction& tx, const std::vector<std::string>& scope,
+                     const Practitioner*, Practitioner& practitioner) -> absl::Status {
+    absl::StatusOr<Clinic> clinic = LoadClinic(tx, scope.front());
+    if (!clinic.ok()) return clinic.status();
+    return domain::ValidatePractitioner("practitioner", *clinic, practitioner);
+  };
+  kind.delete_blocked = "appointments still refer to this practitioner";
+  return kind;
+}
+
+resources::ResourceKind<Room> RoomKind() {
+  resources::ResourceKind<Room> kind;
+  kind.field = "room";
+  kind.collections = {"clinics", "rooms"};
+  kind.table = {"rooms", {"clinic_id"}};
+  kind.parent_table = kClinics;
+  kind.mutable_fields = {"display_name", "capabilities", "active"};
+  kind.validate = [](store::Transaction&, const std::vector<std::string>&, const Room*,
+                     Room& room) { return domain::ValidateRoom("room", room); };
+  kind.delete_blocked = "appointments still refer to this room";
+  return kind;
+}
+
+resources::ResourceKind<TimeOff> TimeOffKind() {
+  resources::ResourceKind<TimeOff> kind;
+  kind.field = "time_off";
+  kind.collections = {"clinics", "practitioners", "timeOff"};
+  kind.table = {"time_off", {"clinic_id", "practitioner_id"}};
+  kind.parent_table = kPractitioners;
+  kind.validate = [](store::Transaction&, const std::vector<std::string>&,
+                     const TimeOff*, TimeOff& period) {
+    return domain::ValidatePeriod("time_off", period.has_start_time(),
+                                  period.start_time(), period.has_end_time(),
+                                  period.end_time(), period.reason());
+  };
+  kind.order = {"start_time", /*integer=*/true};
+  kind.order_key = [](const TimeOff& period) {
+    return absl::StrCat(Micros(period.start_time()));
+  };
+  kind.columns = [](const TimeOff& period) {
+    return std::vector<store::Column>{{"start_time", Micros(period.start_time())},
+                                      {"end_time", Micros(period.end_time())}};
+  };
+  return kind;
+}
+
+resources::ResourceKind<Closure> ClosureKind() {
+  resources::ResourceKind<Closure> kind;
+  kind.field = "closure";
+  kind.collections = {"clinics", "closures"};
+  kind.table = {"closures", {"clinic_id"}};
+  kind.parent_table = kClinics;
+  kind.validate = [](store::Transaction&, const std::vector<std::string>&,
+                     const Closure*, Closure& period) {
+    return domain::ValidatePeriod("closure", period.has_start_time(),
+                                  period.start_time(), period.has_end_time(),
+                                  period.end_time(), period.reason());
+  };
+  kind.order = {"start_time", /*integer=*/true};
+  kind.order_key = [](const Closure& period) {
+    return absl::StrCat(Micros(period.start_time()));
+  };
+  kind.columns = [](const Closure& period) {
+    return std::vector<store::Column>{{"start_time", Micros(period.start_time())},
+                                      {"end_time", Micros(period.end_time())}};
+  };
+  return kind;
+}
+
+}  // namespace clinicd::practice

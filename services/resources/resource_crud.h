@@ -1,0 +1,298 @@
+#pragma once
+
+// The standard methods (AIP-131..135) for any stored resource kind: create
+// with request_id idempotency, get, list with keyset pagination, update with
+// update_mask and etag, delete with etag. Each runs in one transaction, so a
+// refused request writes nothing. Service classes stay thin adapters on top.
+
+#include <google/protobuf/field_mask.pb.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "services/auth/principal.h"
+#include "services/common/errors.h"
+#include "services/common/ids.h"
+#include "services/common/pagination.h"
+#include "services/common/resource_name.h"
+#include "services/resources/resource_fields.h"
+#include "services/resources/resource_kind.h"
+#include "services/store/database.h"
+#include "services/store/idempotency.h"
+
+namespace clinicd::resources {
+
+// One page of a list.
+template <typename M>
+struct Page {
+  std::vector<M> items;
+  std::string next_page_token;
+};
+
+// Standard methods over resources of kind M.
+template <typename M>
+class ResourceCrud final {
+ public:
+  ResourceCrud(store::Database& db, ResourceKind<M> kind)
+      : db_(db), kind_(std::move(kind)) {}
+
+  // Creates `resource` under `parent` (empty for top-level kinds). A retry
+  // with the same `request_id` returns the first result; the same id with a
+  // different `request` is INVALID_ARGUMENT.
+  absl::StatusOr<M> Create(const auth::Principal& principal,
+                           absl::string_view parent, M resource,
+                           const google::protobuf::Message& request,
+                           absl::string_view request_id) {
+    absl::StatusOr<std::vector<std::string>> scope = ParseParent(principal, parent);
+    if (!scope.ok()) return scope.status();
+    if (scope->empty() && !principal.all_clinics) {
+      return ErrorWithReason(absl::StatusCode::kPermissionDenied,
+                             "CLINIC_LIMITED_KEY",
+                             "a key limited to some clinics cannot create a "
+                             "clinic; use a key for every clinic");
+    }
+    const std::string idempotency_scope = absl::StrCat(
+        request.GetDescriptor()->full_name(), ":", parent);
+    const std::string digest = RequestDigest(request);
+    M result;
+    absl::Status status = db_.Write([&](store::Transaction& tx) -> absl::Status {
+      if (!request_id.empty()) {
+        absl::StatusOr<std::optional<std::string>> earlier =
+            store::FindIdempotentResponse(tx, idempotency_scope, request_id, digest);
+        if (!earlier.ok()) return earlier.status();
+        if (earlier->has_value()) {
+          // Replay the first response as it was then.
+          return result.ParseFromString(**earlier)
+                     ? absl::OkStatus()
+                     : absl::InternalError("stored idempotent response is corrupt");
+        }
+      }
+      if (absl::Status s = CheckParentExists(tx, *scope, parent); !s.ok()) return s;
+      std::vector<std::string> ids = *scope;
+      ids.push_back(NewResourceId());
+      StampCreated(resource, FormatResourceName(kind_.collections, ids), absl::Now());
+      if (absl::Status s = kind_.validate(tx, *scope, nullptr, resource); !s.ok()) {
+        return s;
+      }
+      store::ResourceRow row{ids.back(), 1, StoredBytes(resource)};
+      if (absl::Status s = store::InsertRow(tx, kind_.table, *scope, row, Columns(resource));
+          !s.ok()) {
+        return s;
+      }
+      SetEtag(resource, 1);
+      result = resource;
+      if (request_id.empty()) return absl::OkStatus();
+      return store::RecordIdempotentResponse(tx, idempotency_scope, request_id,
+                                             digest, result.SerializeAsString());
+    });
+    if (!status.ok()) return status;
+    return result;
+  }
+
+  // The resource called `name`; NOT_FOUND when absent or not visible.
+  absl::StatusOr<M> Get(const auth::Principal& principal,
+                        absl::string_view name) const {
+    absl::StatusOr<std::vector<std::string>> ids = ParseName(principal, name);
+    if (!ids.ok()) return ids.status();
+    M result;
+    absl::Status status = db_.Read([&](store::Transaction& tx) {
+      return Load(tx, *ids, name, result);
+    });
+    if (!status.ok()) return status;
+    return result;
+  }
+
+  // A page of the resources under `parent`, in the kind's order.
+  absl::StatusOr<Page<M>> List(const auth::Principal& principal,
+                               absl::string_view parent, int32_t page_size,
+                               absl::string_view page_token) const {
+    absl::StatusOr<std::vector<std::string>> scope = ParseParent(principal, parent);
+    if (!scope.ok()) return scope.status();
+    absl::StatusOr<int> limit = EffectivePageSize(page_size);
+    if (!limit.ok()) return limit.status();
+    const std::string fingerprint = absl::StrCat(kind_.table.table, ":", parent);
+    absl::StatusOr<std::vector<std::string>> after = DecodePageToken(page_token, fingerprint);
+    if (!after.ok()) return after.status();
+    Page<M> page;
+    absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+      std::vector<std::string> cursor = *after;
+      bool more = true;
+      // Top-level rows may be hidden from a key limited to some clinics, so
+      // keep reading until the page is full or the table ends.
+      while (more && static_cast<int>(page.items.size()) <= *limit) {
+        absl::StatusOr<std::vector<store::ResourceRow>> rows = store::ListRows(
+            tx, kind_.table, *scope, kind_.order, cursor, *limit + 1);
+        if (!rows.ok()) return rows.status();
+        more = static_cast<int>(rows->size()) == *limit + 1;
+        for (store::ResourceRow& row : *rows) {
+          M item;
+          if (!item.ParseFromString(row.data)) {
+            return absl::InternalError(absl::StrCat("stored row ", row.id, " is corrupt"));
+          }
+          SetEtag(item, row.revision);
+          cursor = KeyOf(item, row.id);
+          if (scope->empty() && !principal.CanAccessClinic(row.id)) continue;
+          page.items.push_back(std::move(item));
+        }
+      }
+      if (static_cast<int>(page.items.size()) > *limit) {
+        page.items.resize(*limit);
+        page.next_page_token = EncodePageToken(
+            KeyOf(page.items.back(), LastId(page.items.back())), fingerprint);
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return page;
+  }
+
+  // Applies `patch` (which carries the name and optionally the etag) for the
+  // fields in `mask`, validating the result as a whole.
+  absl::StatusOr<M> Update(const auth::Principal& principal, const M& patch,
+                           const google::protobuf::FieldMask& mask) {
+    const std::string name = GetName(patch);
+    absl::StatusOr<std::vector<std::string>> ids =
+        ParseName(principal, name, absl::StrCat(kind_.field, ".name"));
+    if (!ids.ok()) return ids.status();
+    absl::StatusOr<google::protobuf::FieldMask> effective =
+        EffectiveUpdateMask(patch, mask, kind_.mutable_fields);
+    if (!effective.ok()) return effective.status();
+    M result;
+    absl::Status status = db_.Write([&](store::Transaction& tx) -> absl::Status {
+      M current;
+      if (absl::Status s = Load(tx, *ids, name, current); !s.ok()) return s;
+      const int64_t revision = std::stoll(GetEtag(current));
+      if (absl::Status s = CheckEtag(GetEtag(patch), revision, name); !s.ok()) return s;
+      const M previous = current;
+      ApplyUpdateMask(patch, *effective, current);
+      StampUpdated(current, absl::Now());
+      std::vector<std::string> scope(ids->begin(), ids->end() - 1);
+      if (absl::Status s = kind_.validate(tx, scope, &previous, current); !s.ok()) {
+        return s;
+      }
+      store::ResourceRow row{ids->back(), revision, StoredBytes(current)};
+      if (absl::Status s = store::UpdateRow(tx, kind_.table, scope, row, Columns(current));
+          !s.ok()) {
+        return s;
+      }
+      SetEtag(current, revision + 1);
+      result = std::move(current);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    return result;
+  }
+
+  // Deletes `name` when `etag` (if given) matches and nothing refers to it.
+  absl::Status Delete(const auth::Principal& principal, absl::string_view name,
+                      absl::string_view etag) {
+    absl::StatusOr<std::vector<std::string>> ids = ParseName(principal, name);
+    if (!ids.ok()) return ids.status();
+    return db_.Write([&](store::Transaction& tx) -> absl::Status {
+      M current;
+      if (absl::Status s = Load(tx, *ids, name, current); !s.ok()) return s;
+      if (absl::Status s = CheckEtag(etag, std::stoll(GetEtag(current)), name); !s.ok()) {
+        return s;
+      }
+      std::vector<std::string> scope(ids->begin(), ids->end() - 1);
+      absl::Status s = store::DeleteRow(tx, kind_.table, scope, ids->back());
+      if (absl::IsFailedPrecondition(s)) {
+        return ErrorWithReason(absl::StatusCode::kFailedPrecondition,
+                               "RESOURCE_IN_USE",
+                               absl::StrCat(name, " cannot be deleted: ",
+                                            kind_.delete_blocked));
+      }
+      return s;
+    });
+  }
+
+  // Loads resource `ids` inside `tx` with its etag set; NOT_FOUND when absent.
+  absl::Status Load(store::Transaction& tx, const std::vector<std::string>& ids,
+                    absl::string_view name, M& out) const {
+    std::vector<std::string> scope(ids.begin(), ids.end() - 1);
+    absl::StatusOr<std::optional<store::ResourceRow>> row =
+        store::FindRow(tx, kind_.table, scope, ids.back());
+    if (!row.ok()) return row.status();
+    if (!row->has_value()) {
+      return ErrorWithReason(absl::StatusCode::kNotFound, "NOT_FOUND",
+                             absl::StrCat(name, " not found"));
+    }
+    if (!out.ParseFromString((*row)->data)) {
+      return absl::InternalError(absl::StrCat("stored row ", ids.back(), " is corrupt"));
+    }
+    SetEtag(out, (*row)->revision);
+    return absl::OkStatus();
+  }
+
+  // The ids in `name` after checking its form and the caller's clinic access.
+  absl::StatusOr<std::vector<std::string>> ParseName(
+      const auth::Principal& principal, absl::string_view name,
+      absl::string_view field = "name") const {
+    absl::StatusOr<std::vector<std::string>> ids =
+        ParseResourceName(field, name, kind_.collections);
+    if (!ids.ok()) return ids.status();
+    if (absl::Status s = auth::CheckClinicAccess(principal, ids->front()); !s.ok()) {
+      return s;
+    }
+    return ids;
+  }
+
+  const ResourceKind<M>& kind() const { return kind_; }
+
+ private:
+  // The parent ids of `parent`, checked for form and clinic access.
+  absl::StatusOr<std::vector<std::string>> ParseParent(
+      const auth::Principal& principal, absl::string_view parent) const {
+    std::vector<absl::string_view> parent_collections(kind_.collections.begin(),
+                                                     kind_.collections.end() - 1);
+    if (parent_collections.empty()) return std::vector<std::string>{};
+    absl::StatusOr<std::vector<std::string>> ids =
+        ParseResourceName("parent", parent, parent_collections);
+    if (!ids.ok()) return ids.status();
+    if (absl::Status s = auth::CheckClinicAccess(principal, ids->front()); !s.ok()) {
+      return s;
+    }
+    return ids;
+  }
+
+  absl::Status CheckParentExists(store::Transaction& tx,
+                                 const std::vector<std::string>& scope,
+                                 absl::string_view parent) const {
+    if (scope.empty()) return absl::OkStatus();
+    std::vector<std::string> parent_scope(scope.begin(), scope.end() - 1);
+    absl::StatusOr<std::optional<store::ResourceRow>> row =
+        store::FindRow(tx, kind_.parent_table, parent_scope, scope.back());
+    if (!row.ok()) return row.status();
+    if (!row->has_value()) {
+      return ErrorWithReason(absl::StatusCode::kNotFound, "NOT_FOUND",
+                             absl::StrCat(parent, " not found"));
+    }
+    return absl::OkStatus();
+  }
+
+  std::vector<store::Column> Columns(const M& resource) const {
+    return kind_.columns ? kind_.columns(resource) : std::vector<store::Column>{};
+  }
+
+  // The keyset position of `item`: (order key, id) or just id.
+  std::vector<std::string> KeyOf(const M& item, const std::string& id) const {
+    if (kind_.order.column == "id") return {id};
+    return {kind_.order_key(item), id};
+  }
+
+  static std::string LastId(const M& item) {
+    const std::string name = GetName(item);
+    return name.substr(name.rfind('/') + 1);
+  }
+
+  store::Database& db_;
+  ResourceKind<M> kind_;
+};
+
+}  // namespace clinicd::resources

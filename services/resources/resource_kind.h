@@ -1,0 +1,48 @@
+#pragma once
+
+// What the generic resource operations (resource_crud.h) need to know about
+// one kind of stored resource: where it lives, how it is named, which fields
+// an update may touch, and how to validate it.
+
+#include <functional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "services/store/resource_rows.h"
+#include "services/store/transaction.h"
+
+namespace clinicd::resources {
+
+// Describes one resource kind stored as a clinic.v1 message of type M.
+template <typename M>
+struct ResourceKind {
+  // The request field that carries the resource, e.g. `patient`; prefixes
+  // field paths in errors (`patient.email`).
+  absl::string_view field;
+  // Collection ids of its name, e.g. {"clinics", "patients"}.
+  std::vector<absl::string_view> collections;
+  // Its table; the scope columns hold the parent ids, outermost first.
+  store::ResourceTable table;
+  // The parent's table (for a NOT_FOUND on create); unused for top-level kinds.
+  store::ResourceTable parent_table;
+  // Fields (top-level names or dotted paths) an update_mask may name.
+  std::vector<absl::string_view> mutable_fields;
+  // Checks and normalises a complete resource before it is written; returns
+  // FieldViolations' status. `scope` holds the parent ids; `previous` is the
+  // stored version on update and null on create.
+  std::function<absl::Status(store::Transaction& tx,
+                             const std::vector<std::string>& scope,
+                             const M* previous, M& resource)>
+      validate;
+  // Extra indexed columns of a resource's row; empty when none.
+  std::function<std::vector<store::Column>(const M&)> columns;
+  // How lists are ordered, and a resource's value of the order column.
+  store::ListOrder order;
+  std::function<std::string(const M&)> order_key;
+  // Why a delete is refused when other records still refer to the resource.
+  absl::string_view delete_blocked = "other records still refer to it";
+};
+
+}  // namespace clinicd::resources

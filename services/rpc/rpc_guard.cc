@@ -1,0 +1,79 @@
+#include "services/rpc/rpc_guard.h"
+
+#include <spdlog/spdlog.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/auth/api_keys.h"
+#include "services/auth/rpc_policy.h"
+#include "services/common/errors.h"
+#include "services/common/grpc_status.h"
+
+namespace clinicd::rpc {
+namespace {
+
+// The bearer secret from the `authorization` metadata, or empty.
+absl::string_view BearerSecret(const grpc::ServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) return {};
+  absl::string_view value(it->second.data(), it->second.size());
+  constexpr absl::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size() ||
+      !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
+    return {};
+  }
+  return absl::StripAsciiWhitespace(value.substr(kScheme.size()));
+}
+
+}  // namespace
+
+RpcGuard::RpcGuard(const store::Database& db, absl::string_view service)
+    : db_(db), service_(service) {}
+
+absl::StatusOr<auth::Principal> RpcGuard::Admit(
+    grpc::ServerContext* context, const std::string& full_method) const {
+  absl::string_view secret = BearerSecret(*context);
+  if (secret.empty()) {
+    return ErrorWithReason(
+        absl::StatusCode::kUnauthenticated, "MISSING_API_KEY",
+        "this call needs `authorization: Bearer <api key>` metadata");
+  }
+  absl::StatusOr<auth::Principal> principal =
+      auth::AuthenticateSecret(db_, secret);
+  if (!principal.ok()) return principal.status();
+  if (!auth::RoleMayCall(principal->role, full_method)) {
+    return ErrorWithReason(
+        absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
+        absl::StrCat("role `", auth::RoleName(principal->role),
+                     "` may not call ", full_method),
+        {{"role", std::string(auth::RoleName(principal->role))},
+         {"method", full_method}});
+  }
+  return principal;
+}
+
+grpc::Status RpcGuard::Run(
+    grpc::ServerContext* context, absl::string_view method,
+    absl::FunctionRef<absl::Status(const auth::Principal&)> body) const {
+  const absl::Time start = absl::Now();
+  const std::string full_method = absl::StrCat("/", service_, "/", method);
+  absl::StatusOr<auth::Principal> principal = Admit(context, full_method);
+  absl::Status status = principal.ok() ? body(*principal) : principal.status();
+  const std::string key_id = principal.ok() ? principal->key_id : "-";
+  const double millis = absl::ToDoubleMilliseconds(absl::Now() - start);
+  if (status.code() == absl::StatusCode::kInternal ||
+      status.code() == absl::StatusCode::kUnavailable) {
+    spdlog::error("rpc {} key={} code={} ms={:.2f}: {}", full_method, key_id,
+                  absl::StatusCodeToString(status.code()), millis,
+                  std::string(status.message()));
+  } else {
+    spdlog::info("rpc {} key={} code={} ms={:.2f}", full_method, key_id,
+                 absl::StatusCodeToString(status.code()), millis);
+  }
+  return ToGrpcStatus(status);
+}
+
+}  // namespace clinicd::rpc

@@ -1,0 +1,39 @@
+#pragma once
+
+// Every RPC handler runs its body through an RpcGuard: it authenticates the
+// caller, checks the role table, maps the result to a gRPC status with
+// details, and logs the outcome with ids only (never request content).
+
+#include <grpcpp/server_context.h>
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "services/auth/principal.h"
+#include "services/store/database.h"
+
+namespace clinicd::rpc {
+
+// Authenticates and authorizes the calls of one gRPC service.
+class RpcGuard final {
+ public:
+  // `service` is the full service name, e.g. `clinic.v1.PatientService`.
+  RpcGuard(const store::Database& db, absl::string_view service);
+
+  // Runs `body` for method `method` (e.g. `CreatePatient`) when the caller's
+  // key is valid and its role may call it.
+  grpc::Status Run(grpc::ServerContext* context, absl::string_view method,
+                   absl::FunctionRef<absl::Status(const auth::Principal&)> body) const;
+
+ private:
+  // The caller's principal, or UNAUTHENTICATED / PERMISSION_DENIED.
+  absl::StatusOr<auth::Principal> Admit(grpc::ServerContext* context,
+                                        const std::string& full_method) const;
+
+  const store::Database& db_;
+  std::string service_;
+};
+
+}  // namespace clinicd::rpc

@@ -1,0 +1,23 @@
+#pragma once
+
+// clinicd's commands. Each returns the process exit code and prints its
+// result on stdout, problems on stderr.
+
+#include <string>
+#include <vector>
+
+#include "clinicd/config/v1/server_config.pb.h"
+
+namespace clinicd::server {
+
+// `clinicd [flags]`: serves until SIGTERM or SIGINT, then drains and exits.
+int ServeCommand(const clinicd::config::v1::ServerConfig& config);
+
+// `clinicd keys create|revoke|list`: manages API keys in the database.
+int KeysCommand(const clinicd::config::v1::ServerConfig& config,
+                const std::vector<std::string>& args);
+
+// `clinicd migrate`: brings the database schema up to date and says what it did.
+int MigrateCommand(const clinicd::config::v1::ServerConfig& config);
+
+}  // namespace clinicd::server

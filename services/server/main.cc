@@ -1,0 +1,45 @@
+// clinicd: the clinic practice-management server and its operator commands.
+//
+//   clinicd --listen=HOST:PORT --db=PATH --plugin_dir=DIR   serve
+//   clinicd keys create|revoke|list --db=PATH ...           manage API keys
+//   clinicd migrate --db=PATH                               update the schema
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "services/server/commands.h"
+#include "services/server/server_config.h"
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "clinic practice-management server.\n"
+      "  clinicd --listen=HOST:PORT --db=PATH --plugin_dir=DIR   serve\n"
+      "  clinicd keys create --db=PATH --role=ROLE [--clinic=ID]  new API key\n"
+      "  clinicd keys revoke --db=PATH --key_id=ID                revoke a key\n"
+      "  clinicd keys list --db=PATH                              list keys\n"
+      "  clinicd migrate --db=PATH                                update schema");
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> args(positional.begin() + 1, positional.end());
+
+  absl::StatusOr<clinicd::config::v1::ServerConfig> config =
+      clinicd::server::LoadServerConfig();
+  if (!config.ok()) {
+    std::cerr << "clinicd: " << config.status().message() << "\n";
+    return 2;
+  }
+  // Logs go to stderr; stdout is kept for command output.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("clinicd"));
+  spdlog::set_level(spdlog::level::from_str(config->log_level()));
+
+  if (args.empty()) return clinicd::server::ServeCommand(*config);
+  const std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "keys") return clinicd::server::KeysCommand(*config, args);
+  if (command == "migrate") return clinicd::server::MigrateCommand(*config);
+  std::cerr << "clinicd: unknown command `" << command << "`; see clinicd --help\n";
+  return 2;
+}

@@ -1,0 +1,117 @@
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "clinic/v1/booking_service.grpc.pb.h"
+#include "clinic/v1/consent_service.grpc.pb.h"
+#include "clinic/v1/follow_up_service.grpc.pb.h"
+#include "clinic/v1/notification_service.grpc.pb.h"
+#include "clinic/v1/treatment_catalog_service.grpc.pb.h"
+#include "services/patient/patient_service.h"
+#include "services/practice/practice_service.h"
+#include "services/server/commands.h"
+#include "services/server/open_database.h"
+
+namespace clinicd::server {
+namespace {
+
+using clinicd::config::v1::ServerConfig;
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerConfig& config) {
+  if (config.tls().cert_file().empty()) return grpc::InsecureServerCredentials();
+  auto read = [](const std::string& path) -> absl::StatusOr<std::string> {
+    std::ifstream file(path);
+    if (!file) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  };
+  absl::StatusOr<std::string> cert = read(config.tls().cert_file());
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = read(config.tls().key_file());
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(options);
+}
+
+// Blocks SIGTERM and SIGINT in every thread (gRPC's threads inherit the
+// mask) so the main thread alone receives them through sigwait.
+sigset_t BlockShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+}  // namespace
+
+int ServeCommand(const ServerConfig& config) {
+  const sigset_t signals = BlockShutdownSignals();
+  absl::StatusOr<std::unique_ptr<store::Database>> db = OpenAndMigrate(config);
+  if (!db.ok()) {
+    spdlog::critical("cannot open database {}: {}", config.db(),
+                     std::string(db.status().message()));
+    return 1;
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      Credentials(config);
+  if (!credentials.ok()) {
+    spdlog::critical("TLS: {}", std::string(credentials.status().message()));
+    return 1;
+  }
+
+  practice::PracticeServiceImpl practice_service(**db);
+  patient::PatientServiceImpl patient_service(**db);
+  // Declared for the whole product; their RPCs answer UNIMPLEMENTED until
+  // the issues that build them land.
+  clinic::v1::TreatmentCatalogService::Service catalog_service;
+  clinic::v1::BookingService::Service booking_service;
+  clinic::v1::ConsentService::Service consent_service;
+  clinic::v1::FollowUpService::Service follow_up_service;
+  clinic::v1::NotificationService::Service notification_service;
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config.listen(), *credentials, &port);
+  for (grpc::Service* service : std::initializer_list<grpc::Service*>{
+           &practice_service, &patient_service, &catalog_service, &booking_service,
+           &consent_service, &follow_up_service, &notification_service}) {
+    builder.RegisterService(service);
+  }
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    spdlog::critical("cannot listen on {}", config.listen());
+    return 1;
+  }
+  const std::string host = config.listen().substr(0, config.listen().rfind(':'));
+  spdlog::info("clinicd listening on {}:{} (database {}, schema ready)", host, port,
+               config.db());
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("received {}; draining for up to {}s", strsignal(signal),
+               config.shutdown_grace().seconds());
+  server->GetHealthCheckService()->SetServingStatus(false);
+  const absl::Time deadline =
+      absl::Now() + absl::Seconds(config.shutdown_grace().seconds());
+  server->Shutdown(absl::ToChronoTime(deadline));
+  server->Wait();
+  db->reset();  // Closes every connection; SQLite checkpoints the WAL.
+  spdlog::info("clinicd stopped cleanly");
+  return 0;
+}
+
+}  // namespace clinicd::server
