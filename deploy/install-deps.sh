@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian bookworm packages clinicd needs, only those missing.
+#   install-deps.sh build     compilers and -dev packages to build clinicd
+#   install-deps.sh test      build + test tools (GoogleTest, Python gRPC, npm for buf)
+#   install-deps.sh runtime   shared libraries only (container runtime stage)
+# Safe to run again: with nothing missing it changes nothing.
+set -euo pipefail
+
+mode=${1:-build}
+runtime=(libgrpc++1.51 libprotobuf32 libabsl20220623 libsqlite3-0 libphonenumber8
+         libicu72 libssl3 libspdlog1.10 libfmt9 tzdata)
+build=(g++ cmake make pkg-config
+       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+       libabsl-dev libsqlite3-dev libphonenumber-dev libicu-dev libssl-dev
+       libspdlog-dev golang-github-gogo-googleapis-dev tzdata)
+test=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-grpcio python3-grpc-tools)
+
+case "$mode" in
+  runtime) wanted=("${runtime[@]}") ;;
+  build) wanted=("${build[@]}") ;;
+  test) wanted=("${build[@]}" "${test[@]}")
+        # buf (proto lint) comes from npm; Debian's npm if none is installed.
+        command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm) ;;
+  *) echo "usage: $0 build|test|runtime" >&2; exit 2 ;;
+esac
+
+missing=()
+for package in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all $mode packages present"
+  exit 0
+fi
+
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+echo "install-deps: installing ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}"

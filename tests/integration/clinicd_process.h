@@ -1,0 +1,61 @@
+#pragma once
+
+// A real clinicd for integration tests: the built binary, started as a child
+// process on 127.0.0.1 port 0 with a fresh SQLite file in a temp directory.
+
+#include <grpcpp/grpcpp.h>
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace clinicd::testing {
+
+// Runs the clinicd binary and talks to it.
+class ClinicdProcess final {
+ public:
+  // Creates the temp directory; call Start() to launch.
+  ClinicdProcess();
+  // Stops the server (SIGKILL if still running) and removes the directory.
+  ~ClinicdProcess();
+
+  ClinicdProcess(const ClinicdProcess&) = delete;
+  ClinicdProcess& operator=(const ClinicdProcess&) = delete;
+
+  // Starts `clinicd --listen=127.0.0.1:0 --db=...` and waits for its
+  // "listening on" log line; false (with the log in `error`) on failure.
+  bool Start(std::string* error);
+
+  // Sends SIGTERM and waits up to `seconds` for exit; returns the exit code,
+  // or -1 when it did not exit in time.
+  int Stop(int seconds = 30);
+
+  // Runs `clinicd <args> --db=...` to completion; returns its exit code and
+  // fills `output` with stdout.
+  int RunCommand(const std::vector<std::string>& args, std::string* output) const;
+
+  // Creates an API key with `role` (limited to `clinic_id` when given) and
+  // returns its secret, the last line `clinicd keys create` prints.
+  std::string CreateKey(const std::string& role, const std::string& clinic_id = "") const;
+
+  // A channel to the running server.
+  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  // Everything the server logged so far.
+  std::string Log() const;
+  // The database file.
+  const std::string& db_path() const { return db_path_; }
+
+ private:
+  std::string binary_;
+  std::string dir_;
+  std::string db_path_;
+  std::string log_path_;
+  pid_t pid_ = -1;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// A client context carrying `authorization: Bearer <secret>` (none when empty).
+std::unique_ptr<grpc::ClientContext> AuthedContext(const std::string& secret);
+
+}  // namespace clinicd::testing

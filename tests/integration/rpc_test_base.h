@@ -1,0 +1,44 @@
+#pragma once
+
+// Shared set-up of the integration tests: one real clinicd per test, an admin
+// key, stubs for the implemented services, and readers for error details.
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "clinic/v1/patient_service.grpc.pb.h"
+#include "clinic/v1/practice_service.grpc.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "tests/integration/clinicd_process.h"
+
+namespace clinicd::testing {
+
+// The ErrorInfo reason carried by `status` (empty when none).
+std::string ReasonOf(const grpc::Status& status);
+
+// The fields the BadRequest of `status` names.
+std::set<std::string> BadFieldsOf(const grpc::Status& status);
+
+// Starts clinicd and creates an admin key before each test.
+class RpcTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Creates a clinic in Berlin (region DE) and returns it.
+  clinic::v1::Clinic MakeClinic(const std::string& display_name = "Hautzentrum Mitte");
+
+  // Creates a patient in `clinic` and returns it.
+  clinic::v1::Patient MakePatient(const std::string& clinic, const std::string& given,
+                                  const std::string& family,
+                                  const std::string& phone = "");
+
+  ClinicdProcess server_;
+  std::string admin_key_;
+  std::unique_ptr<clinic::v1::PracticeService::Stub> practice_;
+  std::unique_ptr<clinic::v1::PatientService::Stub> patients_;
+};
+
+}  // namespace clinicd::testing
