@@ -12,12 +12,13 @@ namespace clinicd::domain {
 namespace {
 
 // One transliterator per thread: creating one is slow and using one is not
-// thread-safe.
+// thread-safe. Latin-ASCII also folds letters that carry no separable
+// accent (ø→o, ł→l, ß→ss).
 icu::Transliterator* Folder() {
   thread_local std::unique_ptr<icu::Transliterator> folder = [] {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-        "NFD; [:Nonspacing Mark:] Remove; Any-Lower; NFC", UTRANS_FORWARD, status));
+        "NFD; [:Nonspacing Mark:] Remove; Latin-ASCII; Any-Lower; NFC", UTRANS_FORWARD, status));
     return U_SUCCESS(status) ? std::move(t) : nullptr;
   }();
   return folder.get();

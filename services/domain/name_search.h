@@ -9,7 +9,8 @@
 
 namespace clinicd::domain {
 
-// `text` lower-cased with accents removed (ICU transliteration).
+// `text` lower-cased with accents removed and Latin letters folded to ASCII
+// (ICU transliteration).
 std::string FoldForSearch(absl::string_view text);
 
 // The folded words of `text`, split at anything but letters and digits.

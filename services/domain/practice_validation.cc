@@ -52,15 +52,22 @@ void CheckWorkingHours(FieldViolations& violations, const std::string& prefix,
     }
     intervals.emplace_back(interval.day(), start, end, i);
   }
+  // Sorted by day and start, an interval overlaps an earlier one exactly
+  // when it starts before the latest end seen so far that day.
   std::sort(intervals.begin(), intervals.end());
-  for (size_t i = 1; i < intervals.size(); ++i) {
+  int latest_end = 0;
+  int latest_index = -1;
+  for (size_t i = 0; i < intervals.size(); ++i) {
     const auto& [day, start, end, index] = intervals[i];
-    const auto& [previous_day, previous_start, previous_end, previous_index] =
-        intervals[i - 1];
-    if (day == previous_day && start < previous_end) {
+    if (i == 0 || std::get<0>(intervals[i - 1]) != day) latest_index = -1;
+    if (latest_index >= 0 && start < latest_end) {
       violations.Add(absl::StrCat(prefix, ".working_hours[", index, "]"),
-                     absl::StrCat("overlaps working_hours[", previous_index,
+                     absl::StrCat("overlaps working_hours[", latest_index,
                                   "] on the same day"));
+    }
+    if (latest_index < 0 || end > latest_end) {
+      latest_end = end;
+      latest_index = index;
     }
   }
 }

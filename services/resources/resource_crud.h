@@ -166,8 +166,8 @@ class ResourceCrud final {
     M result;
     absl::Status status = db_.Write([&](store::Transaction& tx) -> absl::Status {
       M current;
-      if (absl::Status s = Load(tx, *ids, name, current); !s.ok()) return s;
-      const int64_t revision = std::stoll(GetEtag(current));
+      int64_t revision = 0;
+      if (absl::Status s = Load(tx, *ids, name, current, &revision); !s.ok()) return s;
       if (absl::Status s = CheckEtag(GetEtag(patch), revision, name); !s.ok()) return s;
       const M previous = current;
       ApplyUpdateMask(patch, *effective, current);
@@ -196,10 +196,9 @@ class ResourceCrud final {
     if (!ids.ok()) return ids.status();
     return db_.Write([&](store::Transaction& tx) -> absl::Status {
       M current;
-      if (absl::Status s = Load(tx, *ids, name, current); !s.ok()) return s;
-      if (absl::Status s = CheckEtag(etag, std::stoll(GetEtag(current)), name); !s.ok()) {
-        return s;
-      }
+      int64_t revision = 0;
+      if (absl::Status s = Load(tx, *ids, name, current, &revision); !s.ok()) return s;
+      if (absl::Status s = CheckEtag(etag, revision, name); !s.ok()) return s;
       std::vector<std::string> scope(ids->begin(), ids->end() - 1);
       absl::Status s = store::DeleteRow(tx, kind_.table, scope, ids->back());
       if (absl::IsFailedPrecondition(s)) {
@@ -212,9 +211,10 @@ class ResourceCrud final {
     });
   }
 
-  // Loads resource `ids` inside `tx` with its etag set; NOT_FOUND when absent.
+  // Loads resource `ids` inside `tx` with its etag set (and its revision in
+  // `*revision` when given); NOT_FOUND when absent.
   absl::Status Load(store::Transaction& tx, const std::vector<std::string>& ids,
-                    absl::string_view name, M& out) const {
+                    absl::string_view name, M& out, int64_t* revision = nullptr) const {
     std::vector<std::string> scope(ids.begin(), ids.end() - 1);
     absl::StatusOr<std::optional<store::ResourceRow>> row =
         store::FindRow(tx, kind_.table, scope, ids.back());
@@ -227,6 +227,7 @@ class ResourceCrud final {
       return absl::InternalError(absl::StrCat("stored row ", ids.back(), " is corrupt"));
     }
     SetEtag(out, (*row)->revision);
+    if (revision != nullptr) *revision = (*row)->revision;
     return absl::OkStatus();
   }
 
