@@ -13,11 +13,13 @@
 #include "clinic/v1/consent_service.grpc.pb.h"
 #include "clinic/v1/follow_up_service.grpc.pb.h"
 #include "clinic/v1/notification_service.grpc.pb.h"
-#include "clinic/v1/treatment_catalog_service.grpc.pb.h"
+#include "services/catalog/catalog_service.h"
 #include "services/patient/patient_service.h"
+#include "services/plugin_host/treatment_registry.h"
 #include "services/practice/practice_service.h"
 #include "services/server/commands.h"
 #include "services/server/open_database.h"
+#include "services/store/idempotency.h"
 
 namespace clinicd::server {
 namespace {
@@ -64,6 +66,13 @@ int ServeCommand(const ServerConfig& config) {
                      std::string(db.status().message()));
     return 1;
   }
+  // Request ids are honoured for a week; older records are dropped at start.
+  if (absl::StatusOr<int> pruned =
+          store::PruneIdempotencyRecords(**db, absl::Now() - absl::Hours(24 * 7));
+      !pruned.ok()) {
+    spdlog::warn("could not prune idempotency records: {}",
+                 std::string(pruned.status().message()));
+  }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       Credentials(config);
   if (!credentials.ok()) {
@@ -71,11 +80,16 @@ int ServeCommand(const ServerConfig& config) {
     return 1;
   }
 
+  // Plugins load before serving; a refused one is logged and listed by
+  // ListPlugins, and the server serves with the rest.
+  std::unique_ptr<plugin_host::TreatmentRegistry> registry =
+      plugin_host::TreatmentRegistry::LoadDirectory(config.plugin_dir());
+
   practice::PracticeServiceImpl practice_service(**db);
   patient::PatientServiceImpl patient_service(**db);
   // Declared for the whole product; their RPCs answer UNIMPLEMENTED until
   // the issues that build them land.
-  clinic::v1::TreatmentCatalogService::Service catalog_service;
+  catalog::CatalogServiceImpl catalog_service(**db, *registry);
   clinic::v1::BookingService::Service booking_service;
   clinic::v1::ConsentService::Service consent_service;
   clinic::v1::FollowUpService::Service follow_up_service;
@@ -110,6 +124,7 @@ int ServeCommand(const ServerConfig& config) {
   server->Shutdown(absl::ToChronoTime(deadline));
   server->Wait();
   db->reset();  // Closes every connection; SQLite checkpoints the WAL.
+  registry.reset();  // Shuts the plugins down and closes their libraries.
   spdlog::info("clinicd stopped cleanly");
   return 0;
 }

@@ -41,4 +41,19 @@ absl::Status RecordIdempotentResponse(Transaction& tx, absl::string_view scope,
   return stmt->Run();
 }
 
+absl::StatusOr<int> PruneIdempotencyRecords(Database& db, absl::Time cutoff) {
+  int deleted = 0;
+  absl::Status status = db.Write([&](Transaction& tx) -> absl::Status {
+    absl::StatusOr<Statement> stmt =
+        tx.Prepare("DELETE FROM idempotency_records WHERE create_time < ?1");
+    if (!stmt.ok()) return stmt.status();
+    stmt->Bind(1, cutoff);
+    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+    deleted = tx.Changes();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return deleted;
+}
+
 }  // namespace clinicd::store

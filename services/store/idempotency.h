@@ -8,6 +8,8 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/store/database.h"
 #include "services/store/transaction.h"
 
 namespace clinicd::store {
@@ -24,5 +26,9 @@ absl::Status RecordIdempotentResponse(Transaction& tx, absl::string_view scope,
                                       absl::string_view request_id,
                                       absl::string_view request_digest,
                                       absl::string_view response);
+
+// Deletes records created before `cutoff`; returns how many. Retries come
+// within minutes, so records older than a few days only take space.
+absl::StatusOr<int> PruneIdempotencyRecords(Database& db, absl::Time cutoff);
 
 }  // namespace clinicd::store

@@ -1,0 +1,216 @@
+#include "services/auth/rpc_policy.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "clinic/v1/booking_service.pb.h"
+#include "clinic/v1/consent_service.pb.h"
+#include "clinic/v1/follow_up_service.pb.h"
+#include "clinic/v1/notification_service.pb.h"
+#include "clinic/v1/patient_service.pb.h"
+#include "clinic/v1/practice_service.pb.h"
+#include "clinic/v1/treatment_catalog_service.pb.h"
+#include "gtest/gtest.h"
+#include "services/auth/role.h"
+
+namespace clinicd::auth {
+namespace {
+
+using google::protobuf::DescriptorPool;
+using google::protobuf::FileDescriptor;
+using google::protobuf::ServiceDescriptor;
+
+// The file of each service, reached through one of its messages so the
+// generated code (and with it the generated pool's descriptors) is linked in.
+std::vector<const FileDescriptor*> ServiceFiles() {
+  return {
+      clinic::v1::CreateClinicRequest::descriptor()->file(),
+      clinic::v1::CreatePatientRequest::descriptor()->file(),
+      clinic::v1::ListTreatmentTypesRequest::descriptor()->file(),
+      clinic::v1::CreateAppointmentRequest::descriptor()->file(),
+      clinic::v1::SignConsentRequest::descriptor()->file(),
+      clinic::v1::CreateSeriesRequest::descriptor()->file(),
+      clinic::v1::ClaimNotificationsRequest::descriptor()->file(),
+  };
+}
+
+constexpr absl::string_view kServices[] = {
+    "clinic.v1.PracticeService",         "clinic.v1.PatientService",
+    "clinic.v1.TreatmentCatalogService", "clinic.v1.BookingService",
+    "clinic.v1.ConsentService",          "clinic.v1.FollowUpService",
+    "clinic.v1.NotificationService",
+};
+
+// Method names that change state; an integration key may call none of them.
+constexpr absl::string_view kWritePrefixes[] = {
+    "Create", "Update",  "Delete",  "Sign",     "Withdraw",   "Submit",
+    "Review", "Cancel",  "CheckIn", "Complete", "MarkNoShow", "Reschedule",
+    "Snooze", "Dismiss", "Claim",   "Ack",
+};
+
+constexpr Role kAllRoles[] = {Role::kAdmin, Role::kFrontDesk, Role::kClinician,
+                              Role::kReminderWorker, Role::kIntegration};
+
+struct Method {
+  std::string full_name;  // "/clinic.v1.PatientService/GetPatient"
+  std::string name;       // "GetPatient"
+};
+
+// Every RPC of every clinic.v1 service, from the generated descriptors.
+std::vector<Method> AllMethods() {
+  std::vector<Method> methods;
+  for (absl::string_view service_name : kServices) {
+    const ServiceDescriptor* service =
+        DescriptorPool::generated_pool()->FindServiceByName(
+            std::string(service_name));
+    EXPECT_NE(service, nullptr) << service_name;
+    if (service == nullptr) continue;
+    EXPECT_GT(service->method_count(), 0) << service_name;
+    for (int i = 0; i < service->method_count(); ++i) {
+      methods.push_back({absl::StrCat("/", service->full_name(), "/",
+                                      service->method(i)->name()),
+                         service->method(i)->name()});
+    }
+  }
+  return methods;
+}
+
+bool IsWrite(absl::string_view method_name) {
+  for (absl::string_view prefix : kWritePrefixes) {
+    if (absl::StartsWith(method_name, prefix)) return true;
+  }
+  return false;
+}
+
+TEST(RpcPolicyTest, ServiceFilesAreLinked) {
+  const std::vector<const FileDescriptor*> files = ServiceFiles();
+  ASSERT_EQ(files.size(), 7u);
+  for (const FileDescriptor* file : files) {
+    EXPECT_EQ(file->service_count(), 1) << file->name();
+  }
+}
+
+TEST(RpcPolicyTest, CoversEveryMethodOfEveryService) {
+  const std::vector<Method> methods = AllMethods();
+  // 21 + 6 + 3 + 9 + 11 + 8 + 3 RPCs today; a new RPC must get a row.
+  EXPECT_GE(methods.size(), 61u);
+  for (const Method& method : methods) {
+    EXPECT_TRUE(PolicyCovers(method.full_name)) << method.full_name;
+  }
+}
+
+TEST(RpcPolicyTest, AdminMayCallEverything) {
+  for (const Method& method : AllMethods()) {
+    EXPECT_TRUE(RoleMayCall(Role::kAdmin, method.full_name))
+        << method.full_name;
+  }
+}
+
+TEST(RpcPolicyTest, IntegrationNeverWrites) {
+  int writes = 0;
+  for (const Method& method : AllMethods()) {
+    if (!IsWrite(method.name)) continue;
+    ++writes;
+    EXPECT_FALSE(RoleMayCall(Role::kIntegration, method.full_name))
+        << method.full_name;
+  }
+  EXPECT_GT(writes, 30);
+}
+
+TEST(RpcPolicyTest, IntegrationReadsAndWatches) {
+  EXPECT_TRUE(
+      RoleMayCall(Role::kIntegration, "/clinic.v1.PatientService/GetPatient"));
+  EXPECT_TRUE(RoleMayCall(Role::kIntegration,
+                          "/clinic.v1.BookingService/ListAppointments"));
+  EXPECT_TRUE(RoleMayCall(Role::kIntegration,
+                          "/clinic.v1.NotificationService/WatchEvents"));
+}
+
+TEST(RpcPolicyTest, ReminderWorkerSeesOnlyTheOutbox) {
+  EXPECT_TRUE(RoleMayCall(Role::kReminderWorker,
+                          "/clinic.v1.NotificationService/ClaimNotifications"));
+  EXPECT_TRUE(RoleMayCall(Role::kReminderWorker,
+                          "/clinic.v1.NotificationService/AckNotification"));
+  EXPECT_FALSE(RoleMayCall(Role::kReminderWorker,
+                           "/clinic.v1.PatientService/GetPatient"));
+  EXPECT_FALSE(RoleMayCall(Role::kReminderWorker,
+                           "/clinic.v1.NotificationService/WatchEvents"));
+  for (const Method& method : AllMethods()) {
+    if (IsWrite(method.name) &&
+        !absl::StartsWith(method.full_name,
+                          "/clinic.v1.NotificationService/")) {
+      EXPECT_FALSE(RoleMayCall(Role::kReminderWorker, method.full_name))
+          << method.full_name;
+    }
+  }
+}
+
+TEST(RpcPolicyTest, OnlyReminderWorkerAndAdminClaimNotifications) {
+  constexpr absl::string_view kClaim =
+      "/clinic.v1.NotificationService/ClaimNotifications";
+  EXPECT_FALSE(RoleMayCall(Role::kFrontDesk, kClaim));
+  EXPECT_FALSE(RoleMayCall(Role::kClinician, kClaim));
+  EXPECT_FALSE(RoleMayCall(Role::kIntegration, kClaim));
+}
+
+TEST(RpcPolicyTest, SetupIsForAdminsOnly) {
+  for (Role role : {Role::kFrontDesk, Role::kClinician, Role::kReminderWorker,
+                    Role::kIntegration}) {
+    EXPECT_FALSE(RoleMayCall(role, "/clinic.v1.PracticeService/CreateClinic"))
+        << RoleName(role);
+    EXPECT_FALSE(RoleMayCall(role, "/clinic.v1.PatientService/DeletePatient"))
+        << RoleName(role);
+  }
+}
+
+TEST(RpcPolicyTest, ClinicianCompletesButFrontDeskDoesNot) {
+  constexpr absl::string_view kComplete =
+      "/clinic.v1.BookingService/CompleteAppointment";
+  EXPECT_TRUE(RoleMayCall(Role::kClinician, kComplete));
+  EXPECT_FALSE(RoleMayCall(Role::kFrontDesk, kComplete));
+}
+
+TEST(RpcPolicyTest, UnknownMethodIsRefusedToEveryone) {
+  const absl::string_view unknown[] = {
+      "/clinic.v1.PatientService/Frobnicate",
+      "/clinic.v1.PatientService/GetPatientX",
+      "clinic.v1.PatientService/GetPatient",
+      "/clinic.v1.PatientService/getpatient",
+      "/clinic.v2.PatientService/GetPatient",
+      "",
+  };
+  for (absl::string_view method : unknown) {
+    EXPECT_FALSE(PolicyCovers(method)) << method;
+    for (Role role : kAllRoles) {
+      EXPECT_FALSE(RoleMayCall(role, method))
+          << method << " " << RoleName(role);
+    }
+  }
+}
+
+TEST(RoleTest, NamesRoundTrip) {
+  for (Role role : kAllRoles) {
+    EXPECT_EQ(ParseRole(RoleName(role)), role) << RoleName(role);
+  }
+  EXPECT_EQ(RoleName(Role::kAdmin), "admin");
+  EXPECT_EQ(RoleName(Role::kFrontDesk), "front_desk");
+  EXPECT_EQ(RoleName(Role::kClinician), "clinician");
+  EXPECT_EQ(RoleName(Role::kReminderWorker), "reminder_worker");
+  EXPECT_EQ(RoleName(Role::kIntegration), "integration");
+}
+
+TEST(RoleTest, UnknownNamesDoNotParse) {
+  EXPECT_FALSE(ParseRole("").has_value());
+  EXPECT_FALSE(ParseRole("Admin").has_value());
+  EXPECT_FALSE(ParseRole("front-desk").has_value());
+  EXPECT_FALSE(ParseRole("root").has_value());
+  EXPECT_FALSE(ParseRole("admin ").has_value());
+}
+
+}  // namespace
+}  // namespace clinicd::auth
