@@ -59,6 +59,7 @@ constexpr Rule kRules[] = {
 
     {"/clinic.v1.TreatmentCatalogService/ListTreatmentTypes", kEveryone},
     {"/clinic.v1.TreatmentCatalogService/GetTreatmentType", kEveryone},
+    {"/clinic.v1.TreatmentCatalogService/ListRecallPolicies", kEveryone},
     {"/clinic.v1.TreatmentCatalogService/ListPlugins", kStaffAndReaders},
 
     {"/clinic.v1.BookingService/SearchAvailability", kStaffAndReaders},

@@ -17,6 +17,10 @@ int ServeCommand(const clinicd::config::v1::ServerConfig& config);
 int KeysCommand(const clinicd::config::v1::ServerConfig& config,
                 const std::vector<std::string>& args);
 
+// `clinicd plugins`: loads the plugin directory, prints each file as LOADED
+// or REFUSED with its reason; exit code 1 when any was refused.
+int PluginsCommand(const clinicd::config::v1::ServerConfig& config);
+
 // `clinicd migrate`: brings the database schema up to date and says what it did.
 int MigrateCommand(const clinicd::config::v1::ServerConfig& config);
 

@@ -2,7 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,8 +14,6 @@
 #include <sstream>
 #include <thread>
 
-extern char** environ;
-
 namespace clinicd::testing {
 namespace {
 
@@ -26,31 +24,38 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-// Spawns `argv` with stdout and stderr sent to the given files.
+// Starts `args` with stdout and stderr sent to the given files. The child
+// dies with the test process (PR_SET_PDEATHSIG), so a crashed test never
+// leaves a server behind.
 pid_t Spawn(const std::vector<std::string>& args, const std::string& stdout_path,
             const std::string& stderr_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, stdout_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, stderr_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
   std::vector<char*> argv;
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);
+  const int out = open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(127);
+  execv(argv[0], argv.data());
+  _exit(127);
+}
+
+std::string BinaryDir() {
+  const char* dir = std::getenv("CLINICD_BINARY_DIR");
+  return dir != nullptr ? dir : ".";
 }
 
 }  // namespace
 
 ClinicdProcess::ClinicdProcess() {
-  const char* dir = std::getenv("CLINICD_BINARY_DIR");
-  binary_ = std::string(dir ? dir : ".") + "/services/server/clinicd";
+  binary_ = BinaryDir() + "/services/server/clinicd";
   char pattern[] = "/tmp/clinicd-it-XXXXXX";
   dir_ = mkdtemp(pattern);
+  std::filesystem::create_directory(dir_ + "/plugins");
   db_path_ = dir_ + "/clinicd.db";
   log_path_ = dir_ + "/clinicd.log";
 }
@@ -62,6 +67,19 @@ ClinicdProcess::~ClinicdProcess() {
   }
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
+}
+
+std::string ClinicdProcess::BundledPlugin(const std::string& name) {
+  return BinaryDir() + "/plugins/" + name + ".so";
+}
+
+std::string ClinicdProcess::PluginFixture(const std::string& file) {
+  return BinaryDir() + "/tests/plugin_fixtures/" + file;
+}
+
+void ClinicdProcess::AddPlugin(const std::string& source, const std::string& as) {
+  const std::filesystem::path from(source);
+  std::filesystem::copy_file(from, dir_ + "/plugins/" + (as.empty() ? from.filename().string() : as));
 }
 
 bool ClinicdProcess::Start(std::string* error) {

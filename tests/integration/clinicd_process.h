@@ -23,6 +23,15 @@ class ClinicdProcess final {
   ClinicdProcess(const ClinicdProcess&) = delete;
   ClinicdProcess& operator=(const ClinicdProcess&) = delete;
 
+  // Copies a plugin file into the server's plugin directory (before Start).
+  void AddPlugin(const std::string& source, const std::string& as = "");
+
+  // The bundled plugins built with this tree (build/plugins/*.so).
+  static std::string BundledPlugin(const std::string& name);
+
+  // The broken plugin fixtures built with the tests.
+  static std::string PluginFixture(const std::string& file);
+
   // Starts `clinicd --listen=127.0.0.1:0 --db=...` and waits for its
   // "listening on" log line; false (with the log in `error`) on failure.
   bool Start(std::string* error);
@@ -47,6 +56,7 @@ class ClinicdProcess final {
   const std::string& db_path() const { return db_path_; }
 
  private:
+  std::string binary_dir_;
   std::string binary_;
   std::string dir_;
   std::string db_path_;

@@ -40,6 +40,9 @@ std::set<std::string> BadFieldsOf(const grpc::Status& status) {
 }
 
 void RpcTest::SetUp() {
+  // Every server runs with the bundled plugins, as deploy/run.sh serves.
+  server_.AddPlugin(ClinicdProcess::BundledPlugin("microneedling"));
+  server_.AddPlugin(ClinicdProcess::BundledPlugin("maintenance_recall"));
   admin_key_ = server_.CreateKey("admin");
   ASSERT_FALSE(admin_key_.empty());
   std::string error;

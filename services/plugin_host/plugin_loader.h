@@ -1,0 +1,28 @@
+#pragma once
+
+// Loads one plugin file through the checks, in order: the library opens; it
+// exports clinicd_plugin_entry; the struct is large enough to read, its ABI
+// version and size match this host; the required fields are set and the
+// reserved slots empty; the name is well-formed and not taken; init
+// succeeds; describe returns a protocol that validates. The first failed
+// check refuses the file with a reason naming it and the library is closed.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/plugin_host/loaded_plugin.h"
+
+namespace clinicd::plugin_host {
+
+// Returns the file that already uses a plugin name, if any.
+using NameOwner = std::function<std::optional<std::string>(const std::string& name)>;
+
+// The loaded plugin, or FAILED_PRECONDITION whose message is the refusal
+// reason (without the file name, which the caller reports beside it).
+absl::StatusOr<std::unique_ptr<LoadedPlugin>> LoadPluginFile(const std::string& path,
+                                                             const NameOwner& name_owner);
+
+}  // namespace clinicd::plugin_host
