@@ -4,6 +4,7 @@
 #include "services/domain/name_search.h"
 #include "services/domain/patient_validation.h"
 #include "services/practice/practice_kinds.h"
+#include "services/store/tables.h"
 
 namespace clinicd::patient {
 
@@ -13,8 +14,8 @@ resources::ResourceKind<Patient> PatientKind() {
   resources::ResourceKind<Patient> kind;
   kind.field = "patient";
   kind.collections = {"clinics", "patients"};
-  kind.table = {"patients", {"clinic_id"}};
-  kind.parent_table = {"clinics", {}};
+  kind.table = store::kPatientsTable;
+  kind.parent_table = store::kClinicsTable;
   kind.mutable_fields = {"given_name", "family_name",        "birth_date",
                          "phone_number", "email", "preferred_language",
                          "channel_consents"};

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
 #include "services/domain/practice_validation.h"
+#include "services/resources/load_resource.h"
+#include "services/store/tables.h"
 
 namespace clinicd::practice {
 namespace {
@@ -16,8 +18,6 @@ using clinic::v1::Room;
 using clinic::v1::TimeOff;
 using google::protobuf::util::TimeUtil;
 
-const store::ResourceTable kClinics{"clinics", {}};
-const store::ResourceTable kPractitioners{"practitioners", {"clinic_id"}};
 
 int64_t Micros(const google::protobuf::Timestamp& time) {
   return TimeUtil::TimestampToMicroseconds(time);
@@ -26,25 +26,15 @@ int64_t Micros(const google::protobuf::Timestamp& time) {
 }  // namespace
 
 absl::StatusOr<Clinic> LoadClinic(store::Transaction& tx, const std::string& clinic_id) {
-  absl::StatusOr<std::optional<store::ResourceRow>> row =
-      store::FindRow(tx, kClinics, {}, clinic_id);
-  if (!row.ok()) return row.status();
-  if (!row->has_value()) {
-    return ErrorWithReason(absl::StatusCode::kNotFound, "NOT_FOUND",
-                           absl::StrCat("clinics/", clinic_id, " not found"));
-  }
-  Clinic clinic;
-  if (!clinic.ParseFromString((*row)->data)) {
-    return absl::InternalError(absl::StrCat("stored clinic ", clinic_id, " is corrupt"));
-  }
-  return clinic;
+  return resources::LoadResource<Clinic>(tx, store::kClinicsTable, {}, clinic_id,
+                                         absl::StrCat("clinics/", clinic_id));
 }
 
 resources::ResourceKind<Clinic> ClinicKind() {
   resources::ResourceKind<Clinic> kind;
   kind.field = "clinic";
   kind.collections = {"clinics"};
-  kind.table = kClinics;
+  kind.table = store::kClinicsTable;
   kind.mutable_fields = {"display_name", "time_zone",   "region_code", "address_lines",
                          "phone_number", "email",       "policy"};
   kind.validate = [](store::Transaction&, const std::vector<std::string>&,
@@ -60,8 +50,8 @@ resources::ResourceKind<Practitioner> PractitionerKind() {
   resources::ResourceKind<Practitioner> kind;
   kind.field = "practitioner";
   kind.collections = {"clinics", "practitioners"};
-  kind.table = kPractitioners;
-  kind.parent_table = kClinics;
+  kind.table = store::kPractitionersTable;
+  kind.parent_table = store::kClinicsTable;
   kind.mutable_fields = {"display_name",    "title",         "email", "phone_number",
                          "treatment_types", "working_hours", "active"};
   kind.validate = [](store::Transaction& tx, const std::vector<std::string>& scope,
@@ -78,8 +68,8 @@ resources::ResourceKind<Room> RoomKind() {
   resources::ResourceKind<Room> kind;
   kind.field = "room";
   kind.collections = {"clinics", "rooms"};
-  kind.table = {"rooms", {"clinic_id"}};
-  kind.parent_table = kClinics;
+  kind.table = store::kRoomsTable;
+  kind.parent_table = store::kClinicsTable;
   kind.mutable_fields = {"display_name", "capabilities", "active"};
   kind.validate = [](store::Transaction&, const std::vector<std::string>&, const Room*,
                      Room& room) { return domain::ValidateRoom("room", room); };
@@ -91,8 +81,8 @@ resources::ResourceKind<TimeOff> TimeOffKind() {
   resources::ResourceKind<TimeOff> kind;
   kind.field = "time_off";
   kind.collections = {"clinics", "practitioners", "timeOff"};
-  kind.table = {"time_off", {"clinic_id", "practitioner_id"}};
-  kind.parent_table = kPractitioners;
+  kind.table = store::kTimeOffTable;
+  kind.parent_table = store::kPractitionersTable;
   kind.validate = [](store::Transaction&, const std::vector<std::string>&,
                      const TimeOff*, TimeOff& period) {
     return domain::ValidatePeriod("time_off", period.has_start_time(),
@@ -114,8 +104,8 @@ resources::ResourceKind<Closure> ClosureKind() {
   resources::ResourceKind<Closure> kind;
   kind.field = "closure";
   kind.collections = {"clinics", "closures"};
-  kind.table = {"closures", {"clinic_id"}};
-  kind.parent_table = kClinics;
+  kind.table = store::kClosuresTable;
+  kind.parent_table = store::kClinicsTable;
   kind.validate = [](store::Transaction&, const std::vector<std::string>&,
                      const Closure*, Closure& period) {
     return domain::ValidatePeriod("closure", period.has_start_time(),

@@ -7,6 +7,7 @@
 
 #include <google/protobuf/field_mask.pb.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -156,26 +157,38 @@ class ResourceCrud final {
   // fields in `mask`, validating the result as a whole.
   absl::StatusOr<M> Update(const auth::Principal& principal, const M& patch,
                            const google::protobuf::FieldMask& mask) {
-    const std::string name = GetName(patch);
-    absl::StatusOr<std::vector<std::string>> ids =
-        ParseName(principal, name, absl::StrCat(kind_.field, ".name"));
-    if (!ids.ok()) return ids.status();
     absl::StatusOr<google::protobuf::FieldMask> effective =
         EffectiveUpdateMask(patch, mask, kind_.mutable_fields);
     if (!effective.ok()) return effective.status();
+    return Modify(
+        principal, GetName(patch), GetEtag(patch),
+        [&](store::Transaction&, M& current) {
+          ApplyUpdateMask(patch, *effective, current);
+          return absl::OkStatus();
+        },
+        absl::StrCat(kind_.field, ".name"));
+  }
+
+  // Changes `name` with `change` (for operations that are not plain field
+  // updates, such as state transitions) inside one write transaction: loads
+  // it, checks `etag` when given, applies `change`, re-validates and stores.
+  absl::StatusOr<M> Modify(const auth::Principal& principal, absl::string_view name,
+                           absl::string_view etag,
+                           const std::function<absl::Status(store::Transaction&, M&)>& change,
+                           absl::string_view name_field = "name") {
+    absl::StatusOr<std::vector<std::string>> ids = ParseName(principal, name, name_field);
+    if (!ids.ok()) return ids.status();
     M result;
     absl::Status status = db_.Write([&](store::Transaction& tx) -> absl::Status {
       M current;
       int64_t revision = 0;
       if (absl::Status s = Load(tx, *ids, name, current, &revision); !s.ok()) return s;
-      if (absl::Status s = CheckEtag(GetEtag(patch), revision, name); !s.ok()) return s;
+      if (absl::Status s = CheckEtag(etag, revision, name); !s.ok()) return s;
       const M previous = current;
-      ApplyUpdateMask(patch, *effective, current);
+      if (absl::Status s = change(tx, current); !s.ok()) return s;
       StampUpdated(current, absl::Now());
       std::vector<std::string> scope(ids->begin(), ids->end() - 1);
-      if (absl::Status s = kind_.validate(tx, scope, &previous, current); !s.ok()) {
-        return s;
-      }
+      if (absl::Status s = kind_.validate(tx, scope, &previous, current); !s.ok()) return s;
       store::ResourceRow row{ids->back(), revision, StoredBytes(current)};
       if (absl::Status s = store::UpdateRow(tx, kind_.table, scope, row, Columns(current));
           !s.ok()) {

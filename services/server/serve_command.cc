@@ -9,10 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "clinic/v1/booking_service.grpc.pb.h"
 #include "clinic/v1/consent_service.grpc.pb.h"
 #include "clinic/v1/follow_up_service.grpc.pb.h"
 #include "clinic/v1/notification_service.grpc.pb.h"
+#include "services/booking/booking_service.h"
 #include "services/catalog/catalog_service.h"
 #include "services/patient/patient_service.h"
 #include "services/plugin_host/treatment_registry.h"
@@ -90,7 +90,7 @@ int ServeCommand(const ServerConfig& config) {
   // Declared for the whole product; their RPCs answer UNIMPLEMENTED until
   // the issues that build them land.
   catalog::CatalogServiceImpl catalog_service(**db, *registry);
-  clinic::v1::BookingService::Service booking_service;
+  booking::BookingServiceImpl booking_service(**db, *registry);
   clinic::v1::ConsentService::Service consent_service;
   clinic::v1::FollowUpService::Service follow_up_service;
   clinic::v1::NotificationService::Service notification_service;

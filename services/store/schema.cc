@@ -97,6 +97,31 @@ CREATE TABLE idempotency_records (
   PRIMARY KEY (scope, request_id)
 ) STRICT;
 )sql"},
+    {2, "appointments", R"sql(
+-- Appointments. The practitioner is busy [start_time, end_time); the room
+-- also through its turnaround, [start_time, room_end_time). Only rows in an
+-- active state (1 booked, 2 checked in) hold their practitioner and room.
+CREATE TABLE appointments (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  practitioner_id TEXT NOT NULL REFERENCES practitioners(id),
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  treatment_type TEXT NOT NULL,
+  start_time INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  room_end_time INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  CHECK (end_time > start_time AND room_end_time >= end_time)
+) STRICT;
+CREATE INDEX appointments_by_practitioner
+  ON appointments(clinic_id, practitioner_id, start_time);
+CREATE INDEX appointments_by_room ON appointments(clinic_id, room_id, start_time);
+CREATE INDEX appointments_by_patient ON appointments(clinic_id, patient_id, start_time);
+CREATE INDEX appointments_by_start ON appointments(clinic_id, start_time);
+)sql"},
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Every RPC but health needs a valid key whose role may call it, and a key
 // limited to clinics never sees another clinic's data.
 
-#include "clinic/v1/booking_service.grpc.pb.h"
+#include "clinic/v1/consent_service.grpc.pb.h"
 #include "tests/integration/rpc_test_base.h"
 
 namespace clinicd::testing {
@@ -115,10 +115,10 @@ TEST_F(AuthTest, ClinicLimitedKeySeesOnlyItsClinic) {
 }
 
 TEST_F(AuthTest, DeclaredButUnbuiltRpcsAnswerUnimplemented) {
-  auto booking = clinic::v1::BookingService::NewStub(server_.channel());
-  clinic::v1::Appointment appointment;
-  grpc::Status status = booking->CreateAppointment(
-      AuthedContext(admin_key_).get(), clinic::v1::CreateAppointmentRequest(), &appointment);
+  auto consent = clinic::v1::ConsentService::NewStub(server_.channel());
+  clinic::v1::Consent signed_consent;
+  grpc::Status status = consent->SignConsent(
+      AuthedContext(admin_key_).get(), clinic::v1::SignConsentRequest(), &signed_consent);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 

@@ -247,14 +247,14 @@ class PythonClientInteropTest(unittest.TestCase):
         try:
             generate_stubs(os.path.join(cls.work_dir, "stubs"))
             global practice_pb2, practice_grpc, patient_pb2, patient_grpc
-            global booking_pb2, booking_grpc, status_pb2, error_details_pb2
+            global consent_pb2, consent_grpc, status_pb2, error_details_pb2
             global code_pb2, health_pb2, health_grpc
             from clinic.v1 import practice_service_pb2 as practice_pb2
             from clinic.v1 import practice_service_pb2_grpc as practice_grpc
             from clinic.v1 import patient_service_pb2 as patient_pb2
             from clinic.v1 import patient_service_pb2_grpc as patient_grpc
-            from clinic.v1 import booking_service_pb2 as booking_pb2
-            from clinic.v1 import booking_service_pb2_grpc as booking_grpc
+            from clinic.v1 import consent_service_pb2 as consent_pb2
+            from clinic.v1 import consent_service_pb2_grpc as consent_grpc
             from google.rpc import code_pb2, error_details_pb2, status_pb2
             from interop_health import health_pb2
             from interop_health import health_pb2_grpc as health_grpc
@@ -266,7 +266,7 @@ class PythonClientInteropTest(unittest.TestCase):
             grpc.channel_ready_future(cls.channel).result(timeout=RPC_TIMEOUT_S)
             cls.practice = practice_grpc.PracticeServiceStub(cls.channel)
             cls.patients = patient_grpc.PatientServiceStub(cls.channel)
-            cls.booking = booking_grpc.BookingServiceStub(cls.channel)
+            cls.consent = consent_grpc.ConsentServiceStub(cls.channel)
             cls.health = health_grpc.HealthStub(cls.channel)
         except BaseException:
             cls._cleanup()
@@ -450,11 +450,11 @@ class PythonClientInteropTest(unittest.TestCase):
 
     # (g) Declared but not yet built services answer UNIMPLEMENTED.
 
-    def test_g_create_appointment_is_unimplemented(self):
+    def test_g_sign_consent_is_unimplemented(self):
         with self.assertRaises(grpc.RpcError) as caught:
-            self.booking.CreateAppointment(
-                booking_pb2.CreateAppointmentRequest(parent="clinics/none",
-                                                     request_id=str(uuid.uuid4())),
+            self.consent.SignConsent(
+                consent_pb2.SignConsentRequest(parent="clinics/none/patients/none",
+                                               request_id=str(uuid.uuid4())),
                 metadata=self.admin(), timeout=RPC_TIMEOUT_S)
         self.assertEqual(caught.exception.code(), grpc.StatusCode.UNIMPLEMENTED,
                          caught.exception.details())

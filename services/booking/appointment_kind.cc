@@ -1,0 +1,100 @@
+#include "services/booking/appointment_kind.h"
+
+#include <google/protobuf/util/message_differencer.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "services/booking/booking_rules.h"
+#include "services/common/errors.h"
+#include "services/store/tables.h"
+
+namespace clinicd::booking {
+namespace {
+
+using clinic::v1::Appointment;
+using clinic::v1::AppointmentState;
+using google::protobuf::util::TimeUtil;
+
+int64_t Micros(const google::protobuf::Timestamp& t) {
+  return TimeUtil::TimestampToMicroseconds(t);
+}
+
+std::string LastId(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+
+// True when the booking itself (not its state) changed.
+bool BookingChanged(const Appointment& before, const Appointment& after) {
+  return Micros(before.start_time()) != Micros(after.start_time()) ||
+         before.practitioner() != after.practitioner() || before.room() != after.room() ||
+         before.numbing() != after.numbing();
+}
+
+}  // namespace
+
+absl::Status Transition(Appointment& appointment, std::initializer_list<AppointmentState> from,
+                        AppointmentState to) {
+  if (std::find(from.begin(), from.end(), appointment.state()) != from.end()) {
+    appointment.set_state(to);
+    return absl::OkStatus();
+  }
+  std::vector<std::string> allowed;
+  for (AppointmentState state : from) allowed.push_back(StateName(state));
+  return ErrorWithReason(
+      absl::StatusCode::kFailedPrecondition, "INVALID_STATE_TRANSITION",
+      absl::StrCat("cannot move an appointment from ", StateName(appointment.state()), " to ",
+                   StateName(to), "; only from ", absl::StrJoin(allowed, " or ")),
+      {{"from_state", StateName(appointment.state())}, {"to_state", StateName(to)}});
+}
+
+resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::TreatmentRegistry& registry) {
+  resources::ResourceKind<Appointment> kind;
+  kind.field = "appointment";
+  kind.collections = {"clinics", "appointments"};
+  kind.table = store::kAppointmentsTable;
+  kind.parent_table = store::kClinicsTable;
+  kind.mutable_fields = {"start_time", "practitioner", "room", "numbing"};
+  kind.order = {"start_time", /*integer=*/true};
+  kind.order_key = [](const Appointment& a) { return absl::StrCat(Micros(a.start_time())); };
+  kind.validate = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
+                              const Appointment* previous, Appointment& appointment) -> absl::Status {
+    if (previous == nullptr) {
+      // Output-only fields are the server's.
+      appointment.set_state(clinic::v1::APPOINTMENT_STATE_BOOKED);
+      appointment.clear_end_time();
+      appointment.clear_cancel_reason();
+      appointment.clear_session_record();
+      appointment.clear_consent_withdrawn();
+      return CheckBookable(tx, registry, scope.front(), absl::Now(), appointment);
+    }
+    if (!BookingChanged(*previous, appointment)) return absl::OkStatus();
+    if (previous->state() != clinic::v1::APPOINTMENT_STATE_BOOKED) {
+      return ErrorWithReason(
+          absl::StatusCode::kFailedPrecondition, "INVALID_STATE_TRANSITION",
+          absl::StrCat("cannot reschedule an appointment that is ", StateName(previous->state()),
+                       "; only BOOKED appointments can be moved"),
+          {{"from_state", StateName(previous->state())}, {"to_state", "BOOKED"}});
+    }
+    return CheckBookable(tx, registry, scope.front(), absl::Now(), appointment);
+  };
+  kind.columns = [&registry](const Appointment& a) {
+    const clinic::v1::TreatmentType* type = registry.FindTreatmentType(a.treatment_type());
+    const absl::Duration turnaround =
+        type == nullptr ? absl::ZeroDuration() : LengthOf(*type, a.numbing()).turnaround;
+    const int64_t end = Micros(a.end_time());
+    return std::vector<store::Column>{
+        {"patient_id", LastId(a.patient())},
+        {"practitioner_id", LastId(a.practitioner())},
+        {"room_id", LastId(a.room())},
+        {"treatment_type", a.treatment_type()},
+        {"start_time", Micros(a.start_time())},
+        {"end_time", end},
+        {"room_end_time", end + absl::ToInt64Microseconds(turnaround)},
+        {"state", static_cast<int64_t>(a.state())}};
+  };
+  return kind;
+}
+
+}  // namespace clinicd::booking

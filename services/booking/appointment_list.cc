@@ -1,0 +1,122 @@
+#include "services/booking/appointment_list.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/errors.h"
+#include "services/common/pagination.h"
+#include "services/common/resource_name.h"
+#include "services/resources/resource_fields.h"
+
+namespace clinicd::booking {
+namespace {
+
+using clinic::v1::ListAppointmentsRequest;
+using google::protobuf::util::TimeUtil;
+
+std::string Fingerprint(const ListAppointmentsRequest& request) {
+  ListAppointmentsRequest copy = request;
+  copy.clear_page_size();
+  copy.clear_page_token();
+  return copy.SerializeAsString();
+}
+
+}  // namespace
+
+absl::StatusOr<clinic::v1::ListAppointmentsResponse> ListAppointments(
+    const store::Database& db, const auth::Principal& principal,
+    const ListAppointmentsRequest& request) {
+  std::vector<absl::string_view> clinic_pattern = {"clinics"};
+  absl::StatusOr<std::vector<std::string>> clinic_ids =
+      ParseResourceName("parent", request.parent(), clinic_pattern);
+  if (!clinic_ids.ok()) return clinic_ids.status();
+  const std::string clinic_id = clinic_ids->front();
+  if (absl::Status s = auth::CheckClinicAccess(principal, clinic_id); !s.ok()) return s;
+
+  // ?1 clinic, ?2 limit, ?3/?4 keyset, then the filters in order.
+  std::string sql =
+      "SELECT id, revision, data, start_time FROM appointments WHERE clinic_id = ?1 "
+      "AND (?3 IS NULL OR (start_time, id) > (?3, ?4))";
+  std::vector<std::string> text_params;
+  FieldViolations violations;
+  struct Filter {
+    const char* field;
+    const std::string& name;
+    absl::string_view collection;
+    const char* column;
+  };
+  for (const Filter& filter : {Filter{"practitioner", request.practitioner(), "practitioners", "practitioner_id"},
+                               Filter{"room", request.room(), "rooms", "room_id"},
+                               Filter{"patient", request.patient(), "patients", "patient_id"}}) {
+    if (filter.name.empty()) continue;
+    std::vector<absl::string_view> pattern = {"clinics", filter.collection};
+    absl::StatusOr<std::vector<std::string>> ids = ParseResourceName(filter.field, filter.name, pattern);
+    if (!ids.ok() || (*ids)[0] != clinic_id) {
+      violations.Add(filter.field, absl::StrCat("must be a resource of ", request.parent()));
+      continue;
+    }
+    absl::StrAppend(&sql, " AND ", filter.column, " = ?", 5 + text_params.size());
+    text_params.push_back((*ids)[1]);
+  }
+  const int time_param = 5 + static_cast<int>(text_params.size());
+  if (request.has_start_time()) absl::StrAppend(&sql, " AND start_time >= ?", time_param);
+  if (request.has_end_time()) absl::StrAppend(&sql, " AND start_time < ?", time_param + 1);
+  std::string states;
+  for (int state : request.states()) {
+    if (state <= 0 || !clinic::v1::AppointmentState_IsValid(state)) {
+      violations.Add("states", "must list valid appointment states");
+      break;
+    }
+    absl::StrAppend(&states, states.empty() ? "" : ", ", state);
+  }
+  if (!states.empty()) absl::StrAppend(&sql, " AND state IN (", states, ")");
+  sql += " ORDER BY start_time, id LIMIT ?2";
+  absl::StatusOr<int> limit = EffectivePageSize(request.page_size());
+  if (!limit.ok()) return limit.status();
+  if (!violations.empty()) return violations.ToStatus();
+  const std::string fingerprint = Fingerprint(request);
+  absl::StatusOr<std::vector<std::string>> after = DecodePageToken(request.page_token(), fingerprint);
+  if (!after.ok()) return after.status();
+
+  clinic::v1::ListAppointmentsResponse response;
+  absl::Status status = db.Read([&](store::Transaction& tx) -> absl::Status {
+    absl::StatusOr<store::Statement> stmt = tx.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindText(1, clinic_id).Bind(2, static_cast<int64_t>(*limit + 1));
+    int64_t after_start = 0;
+    if (after->size() == 2 && absl::SimpleAtoi((*after)[0], &after_start)) {
+      stmt->Bind(3, after_start).BindText(4, (*after)[1]);
+    } else {
+      stmt->BindNull(3).BindNull(4);
+    }
+    for (size_t i = 0; i < text_params.size(); ++i) stmt->BindText(5 + i, text_params[i]);
+    if (request.has_start_time()) {
+      stmt->Bind(time_param, TimeUtil::TimestampToMicroseconds(request.start_time()));
+    }
+    if (request.has_end_time()) {
+      stmt->Bind(time_param + 1, TimeUtil::TimestampToMicroseconds(request.end_time()));
+    }
+    std::vector<std::string> last_key;
+    while (true) {
+      absl::StatusOr<bool> row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      if (response.appointments_size() == *limit) {
+        response.set_next_page_token(EncodePageToken(last_key, fingerprint));
+        break;
+      }
+      clinic::v1::Appointment* appointment = response.add_appointments();
+      if (!appointment->ParseFromString(stmt->ColumnBlob(2))) {
+        return absl::InternalError("a stored appointment is corrupt");
+      }
+      resources::SetEtag(*appointment, stmt->ColumnInt(1));
+      last_key = {absl::StrCat(stmt->ColumnInt(3)), stmt->ColumnText(0)};
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+}  // namespace clinicd::booking

@@ -1,0 +1,255 @@
+#include "services/booking/availability_query.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "clinic/v1/patient_service.pb.h"
+#include "services/booking/booking_rules.h"
+#include "services/common/errors.h"
+#include "services/common/pagination.h"
+#include "services/common/resource_name.h"
+#include "services/domain/availability.h"
+#include "services/resources/load_resource.h"
+#include "services/store/tables.h"
+
+namespace clinicd::booking {
+namespace {
+
+using clinic::v1::SearchAvailabilityRequest;
+using google::protobuf::util::TimeUtil;
+
+constexpr int kMaxDays = 31;
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+// The local day a google.type.Date names, or a violation.
+std::optional<absl::CivilDay> DayOf(FieldViolations& violations, const std::string& field,
+                                    const google::type::Date& date) {
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (date.year() < 2000 || day.year() != date.year() || day.month() != date.month() ||
+      day.day() != date.day()) {
+    violations.Add(field, "must be a real calendar date");
+    return std::nullopt;
+  }
+  return day;
+}
+
+// Every row of `table` under the clinic, parsed as M.
+template <typename M>
+absl::StatusOr<std::vector<M>> LoadAll(store::Transaction& tx, const store::ResourceTable& table,
+                                       const std::string& clinic_id) {
+  absl::StatusOr<store::Statement> stmt =
+      tx.Prepare(absl::StrCat("SELECT data FROM ", table.table, " WHERE clinic_id = ?1 ORDER BY id"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, clinic_id);
+  std::vector<M> items;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return items;
+    M item;
+    if (!item.ParseFromString(stmt->ColumnBlob(0))) return absl::InternalError("corrupt row");
+    items.push_back(std::move(item));
+  }
+}
+
+// Rows (owner id, start, end) of a busy-time query over [from, to).
+absl::Status CollectBusy(store::Transaction& tx, absl::string_view sql, const std::string& clinic_id,
+                         absl::Time from, absl::Time to,
+                         const std::function<void(const std::string&, domain::Interval)>& add) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, clinic_id).Bind(2, from).Bind(3, to);
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::OkStatus();
+    add(stmt->ColumnText(0), {stmt->ColumnTime(1), stmt->ColumnTime(2)});
+  }
+}
+
+std::string Fingerprint(const SearchAvailabilityRequest& request) {
+  SearchAvailabilityRequest copy = request;
+  copy.clear_page_size();
+  copy.clear_page_token();
+  return copy.SerializeAsString();
+}
+
+}  // namespace
+
+absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
+    const store::Database& db, const plugin_host::TreatmentRegistry& registry,
+    const auth::Principal& principal, const SearchAvailabilityRequest& request, absl::Time now) {
+  std::vector<absl::string_view> clinic_pattern = {"clinics"};
+  absl::StatusOr<std::vector<std::string>> clinic_ids =
+      ParseResourceName("parent", request.parent(), clinic_pattern);
+  if (!clinic_ids.ok()) return clinic_ids.status();
+  const std::string clinic_id = clinic_ids->front();
+  if (absl::Status s = auth::CheckClinicAccess(principal, clinic_id); !s.ok()) return s;
+
+  FieldViolations violations;
+  const clinic::v1::TreatmentType* type = registry.FindTreatmentType(request.treatment_type());
+  if (type == nullptr) {
+    violations.Add("treatment_type",
+                   "must be a treatment type a loaded plugin provides (see ListTreatmentTypes)");
+  }
+  std::optional<absl::CivilDay> first = DayOf(violations, "start_date", request.start_date());
+  std::optional<absl::CivilDay> last =
+      request.has_end_date() ? DayOf(violations, "end_date", request.end_date()) : first;
+  if (first && last && (*last < *first || *last - *first >= kMaxDays)) {
+    violations.Add("end_date", absl::StrCat("must be on or after start_date and at most ",
+                                            kMaxDays - 1, " days after it"));
+  }
+  const std::string prefix = request.parent() + "/";
+  auto id_in = [&](const std::string& field, const std::string& name, absl::string_view kind) {
+    std::vector<absl::string_view> pattern = {"clinics", kind};
+    absl::StatusOr<std::vector<std::string>> ids = ParseResourceName(field, name, pattern);
+    if (!ids.ok() || (*ids)[0] != clinic_id) {
+      violations.Add(field, absl::StrCat("must be a resource of ", request.parent()));
+      return std::string();
+    }
+    return (*ids)[1];
+  };
+  const std::string practitioner_id =
+      request.practitioner().empty() ? "" : id_in("practitioner", request.practitioner(), "practitioners");
+  const std::string patient_id =
+      request.patient().empty() ? "" : id_in("patient", request.patient(), "patients");
+  absl::StatusOr<int> limit = EffectivePageSize(request.page_size());
+  if (!limit.ok()) return limit.status();
+  if (!violations.empty()) return violations.ToStatus();
+  const std::string fingerprint = Fingerprint(request);
+  absl::StatusOr<std::vector<std::string>> after = DecodePageToken(request.page_token(), fingerprint);
+  if (!after.ok()) return after.status();
+
+  clinic::v1::SearchAvailabilityResponse response;
+  absl::Status status = db.Read([&](store::Transaction& tx) -> absl::Status {
+    absl::StatusOr<clinic::v1::Clinic> clinic = resources::LoadResource<clinic::v1::Clinic>(
+        tx, store::kClinicsTable, {}, clinic_id, request.parent());
+    if (!clinic.ok()) return clinic.status();
+    absl::TimeZone zone;
+    if (!absl::LoadTimeZone(clinic->time_zone(), &zone)) {
+      return absl::InternalError("the clinic's stored time zone does not load");
+    }
+    const absl::Time from = domain::ResolveLocal(absl::CivilSecond(*first), zone);
+    const absl::Time to = domain::ResolveLocal(absl::CivilSecond(*last + 1), zone);
+
+    std::map<std::string, domain::PractitionerCalendar> practitioners;  // by id
+    absl::StatusOr<std::vector<clinic::v1::Practitioner>> all_practitioners =
+        LoadAll<clinic::v1::Practitioner>(tx, store::kPractitionersTable, clinic_id);
+    if (!all_practitioners.ok()) return all_practitioners.status();
+    for (const auto& p : *all_practitioners) {
+      const std::string id = p.name().substr(p.name().rfind('/') + 1);
+      const auto& types = p.treatment_types();
+      if (!p.active() || std::find(types.begin(), types.end(), type->name()) == types.end()) continue;
+      if (!practitioner_id.empty() && id != practitioner_id) continue;
+      practitioners[id] = {p.name(), domain::WorkingIntervals(p, zone, *first, *last), {}};
+    }
+    std::map<std::string, domain::RoomCalendar> rooms;  // by id
+    absl::StatusOr<std::vector<clinic::v1::Room>> all_rooms =
+        LoadAll<clinic::v1::Room>(tx, store::kRoomsTable, clinic_id);
+    if (!all_rooms.ok()) return all_rooms.status();
+    for (const auto& r : *all_rooms) {
+      const auto& has = r.capabilities();
+      const bool suitable = std::all_of(
+          type->required_room_capabilities().begin(), type->required_room_capabilities().end(),
+          [&](const std::string& c) { return std::find(has.begin(), has.end(), c) != has.end(); });
+      if (r.active() && suitable) rooms[r.name().substr(r.name().rfind('/') + 1)] = {r.name(), {}};
+    }
+
+    absl::Status s = CollectBusy(
+        tx,
+        "SELECT practitioner_id, start_time, end_time FROM appointments WHERE clinic_id = ?1 "
+        "AND state IN (1, 2) AND start_time < ?3 AND end_time > ?2",
+        clinic_id, from, to, [&](const std::string& id, domain::Interval busy) {
+          if (auto it = practitioners.find(id); it != practitioners.end()) it->second.busy.push_back(busy);
+        });
+    if (s.ok()) {
+      s = CollectBusy(
+          tx,
+          "SELECT room_id, start_time, room_end_time FROM appointments WHERE clinic_id = ?1 "
+          "AND state IN (1, 2) AND start_time < ?3 AND room_end_time > ?2",
+          clinic_id, from, to, [&](const std::string& id, domain::Interval busy) {
+            if (auto it = rooms.find(id); it != rooms.end()) it->second.busy.push_back(busy);
+          });
+    }
+    if (s.ok()) {
+      s = CollectBusy(
+          tx,
+          "SELECT practitioner_id, start_time, end_time FROM time_off WHERE clinic_id = ?1 "
+          "AND start_time < ?3 AND end_time > ?2",
+          clinic_id, from, to, [&](const std::string& id, domain::Interval busy) {
+            if (auto it = practitioners.find(id); it != practitioners.end()) it->second.busy.push_back(busy);
+          });
+    }
+    if (s.ok()) {
+      s = CollectBusy(
+          tx,
+          "SELECT clinic_id, start_time, end_time FROM closures WHERE clinic_id = ?1 "
+          "AND start_time < ?3 AND end_time > ?2",
+          clinic_id, from, to, [&](const std::string&, domain::Interval busy) {
+            for (auto& [id, p] : practitioners) p.busy.push_back(busy);
+            for (auto& [id, r] : rooms) r.busy.push_back(busy);
+          });
+    }
+    if (!s.ok()) return s;
+
+    domain::SlotQuery query;
+    const SessionLength length = LengthOf(*type, request.numbing());
+    query.session = length.session;
+    query.turnaround = length.turnaround;
+    query.not_before = now;
+    std::vector<absl::Time> sessions;
+    if (!patient_id.empty()) {
+      if (absl::Status p = resources::LoadResource<clinic::v1::Patient>(
+                               tx, store::kPatientsTable, {clinic_id}, patient_id, request.patient())
+                               .status();
+          !p.ok()) {
+        return p;
+      }
+      absl::StatusOr<std::vector<absl::Time>> times =
+          LoadSessionTimes(tx, clinic_id, patient_id, type->name(), "");
+      if (!times.ok()) return times.status();
+      sessions = *std::move(times);
+      const absl::Time earliest = EarliestSpaced(*type, zone, sessions, std::max(now, from));
+      if (earliest > std::max(now, from)) *response.mutable_earliest_eligible_time() = ToProto(earliest);
+      query.allowed = [&](absl::Time start) {
+        return EarliestSpaced(*type, zone, sessions, start) == start;
+      };
+    }
+    int64_t after_micros = 0;
+    if (after->size() == 2 && absl::SimpleAtoi((*after)[0], &after_micros)) {
+      query.after_start = absl::FromUnixMicros(after_micros);
+      query.after_practitioner = (*after)[1];
+    }
+    std::vector<domain::PractitionerCalendar> practitioner_list;
+    for (auto& [id, p] : practitioners) practitioner_list.push_back(std::move(p));
+    std::vector<domain::RoomCalendar> room_list;
+    for (auto& [id, r] : rooms) room_list.push_back(std::move(r));
+    std::vector<domain::FreeSlot> slots =
+        domain::FindFreeSlots(query, practitioner_list, room_list, *limit + 1);
+    for (size_t i = 0; i < slots.size() && static_cast<int>(i) < *limit; ++i) {
+      clinic::v1::Slot* slot = response.add_slots();
+      *slot->mutable_start_time() = ToProto(slots[i].start);
+      *slot->mutable_end_time() = ToProto(slots[i].end);
+      slot->set_practitioner(slots[i].practitioner);
+      slot->set_room(slots[i].room);
+    }
+    if (static_cast<int>(slots.size()) > *limit) {
+      const domain::FreeSlot& last_slot = slots[*limit - 1];
+      response.set_next_page_token(EncodePageToken(
+          {absl::StrCat(absl::ToUnixMicros(last_slot.start)), last_slot.practitioner}, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+}  // namespace clinicd::booking

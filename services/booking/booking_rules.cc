@@ -1,0 +1,323 @@
+#include "services/booking/booking_rules.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "clinic/v1/patient_service.pb.h"
+#include "clinicd/protocol_rules.h"
+#include "services/common/errors.h"
+#include "services/common/resource_name.h"
+#include "services/domain/schedule.h"
+#include "services/resources/load_resource.h"
+#include "services/store/tables.h"
+
+namespace clinicd::booking {
+namespace {
+
+using clinic::v1::Appointment;
+using google::protobuf::util::TimeUtil;
+
+absl::Time FromProto(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
+}
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+}
+
+absl::Duration FromProto(const google::protobuf::Duration& d) {
+  return absl::Microseconds(TimeUtil::DurationToMicroseconds(d));
+}
+
+// "2027-03-01 10:00 CET" in the clinic's zone, for messages.
+std::string Local(absl::Time time, const absl::TimeZone& zone) {
+  return absl::FormatTime("%Y-%m-%d %H:%M %Z", time, zone);
+}
+
+std::string Rfc3339(absl::Time time) {
+  return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
+}
+
+// The id in `name` of the form clinics/{clinic}/{collection}/{id} when it
+// belongs to `clinic_id`; records a violation otherwise.
+std::string IdIn(FieldViolations& violations, const std::string& field,
+                 const std::string& name, const std::string& clinic_id,
+                 absl::string_view collection) {
+  std::vector<absl::string_view> collections = {"clinics", collection};
+  absl::StatusOr<std::vector<std::string>> ids = ParseResourceName(field, name, collections);
+  if (!ids.ok() || (*ids)[0] != clinic_id) {
+    violations.Add(field, absl::StrCat("must name a ", collection.substr(0, collection.size() - 1),
+                                       " of clinics/", clinic_id, " (clinics/", clinic_id, "/",
+                                       collection, "/{id})"));
+    return "";
+  }
+  return (*ids)[1];
+}
+
+// The first active appointment other than `self` that overlaps
+// [start, end) for `column` = `value`, as (start, end); end_column is
+// end_time or room_end_time.
+absl::StatusOr<std::optional<domain::Interval>> FindOverlap(
+    store::Transaction& tx, const std::string& clinic_id, const std::string& self,
+    absl::string_view column, const std::string& value, absl::string_view end_column,
+    absl::Time start, absl::Time end) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(absl::StrCat(
+      "SELECT start_time, ", end_column, " FROM appointments WHERE clinic_id = ?1 AND id != ?2 "
+      "AND state IN (1, 2) AND ", column, " = ?3 AND start_time < ?5 AND ", end_column,
+      " > ?4 ORDER BY start_time LIMIT 1"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, clinic_id).BindText(2, self).BindText(3, value).Bind(4, start).Bind(5, end);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<domain::Interval>();
+  return std::optional<domain::Interval>(domain::Interval{stmt->ColumnTime(0), stmt->ColumnTime(1)});
+}
+
+// The first period of `table` (time off or closures) overlapping [start, end).
+absl::StatusOr<std::optional<domain::Interval>> FindPeriod(store::Transaction& tx,
+                                                           absl::string_view sql,
+                                                           const std::string& clinic_id,
+                                                           const std::string& owner_id,
+                                                           absl::Time start, absl::Time end) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, clinic_id).Bind(2, start).Bind(3, end);
+  if (!owner_id.empty()) stmt->BindText(4, owner_id);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<domain::Interval>();
+  return std::optional<domain::Interval>(domain::Interval{stmt->ColumnTime(0), stmt->ColumnTime(1)});
+}
+
+absl::Status SlotTaken(absl::string_view what, const domain::Interval& conflict,
+                       const absl::TimeZone& zone) {
+  return ErrorWithReason(
+      absl::StatusCode::kFailedPrecondition, "SLOT_TAKEN",
+      absl::StrCat("the ", what, " already has an appointment from ", Local(conflict.start, zone),
+                   " to ", Local(conflict.end, zone), "; choose another time from SearchAvailability"),
+      {{"taken_by", std::string(what)},
+       {"conflict_start_time", Rfc3339(conflict.start)},
+       {"conflict_end_time", Rfc3339(conflict.end)}});
+}
+
+absl::Status CheckWorkingHours(store::Transaction& tx, const clinic::v1::Practitioner& practitioner,
+                               const std::string& clinic_id, const std::string& practitioner_id,
+                               const absl::TimeZone& zone, const domain::Interval& session) {
+  const absl::CivilDay day = absl::ToCivilDay(session.start, zone);
+  const std::vector<domain::Interval> working =
+      domain::WorkingIntervals(practitioner, zone, day - 1, day + 1);
+  const bool inside = std::any_of(working.begin(), working.end(), [&](const domain::Interval& w) {
+    return domain::Contains(w, session);
+  });
+  if (!inside) {
+    std::vector<std::string> that_day;
+    for (const domain::Interval& w : domain::WorkingIntervals(practitioner, zone, day, day)) {
+      that_day.push_back(absl::StrCat(absl::FormatTime("%H:%M", w.start, zone), "-",
+                                      absl::FormatTime("%H:%M", w.end, zone)));
+    }
+    const std::string hours = that_day.empty() ? "none" : absl::StrJoin(that_day, ", ");
+    return ErrorWithReason(
+        absl::StatusCode::kFailedPrecondition, "OUTSIDE_WORKING_HOURS",
+        absl::StrCat("the session from ", Local(session.start, zone), " to ",
+                     Local(session.end, zone), " is outside the practitioner's working hours (",
+                     absl::FormatTime("%A", session.start, zone), ": ", hours, ")"),
+        {{"cause", "working_hours"}, {"working_hours", hours}});
+  }
+  absl::StatusOr<std::optional<domain::Interval>> time_off = FindPeriod(
+      tx,
+      "SELECT start_time, end_time FROM time_off WHERE clinic_id = ?1 AND practitioner_id = ?4 "
+      "AND start_time < ?3 AND end_time > ?2 LIMIT 1",
+      clinic_id, practitioner_id, session.start, session.end);
+  if (!time_off.ok()) return time_off.status();
+  if (time_off->has_value()) {
+    return ErrorWithReason(
+        absl::StatusCode::kFailedPrecondition, "OUTSIDE_WORKING_HOURS",
+        absl::StrCat("the practitioner has time off from ", Local((*time_off)->start, zone),
+                     " to ", Local((*time_off)->end, zone)),
+        {{"cause", "time_off"}, {"until_time", Rfc3339((*time_off)->end)}});
+  }
+  absl::StatusOr<std::optional<domain::Interval>> closure = FindPeriod(
+      tx,
+      "SELECT start_time, end_time FROM closures WHERE clinic_id = ?1 "
+      "AND start_time < ?3 AND end_time > ?2 LIMIT 1",
+      clinic_id, "", session.start, session.end);
+  if (!closure.ok()) return closure.status();
+  if (closure->has_value()) {
+    return ErrorWithReason(
+        absl::StatusCode::kFailedPrecondition, "OUTSIDE_WORKING_HOURS",
+        absl::StrCat("the clinic is closed from ", Local((*closure)->start, zone), " to ",
+                     Local((*closure)->end, zone)),
+        {{"cause", "closure"}, {"until_time", Rfc3339((*closure)->end)}});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+SessionLength LengthOf(const clinic::v1::TreatmentType& type, bool numbing) {
+  const auto& d = type.durations();
+  absl::Duration session = FromProto(d.consultation()) + FromProto(d.procedure());
+  if (numbing) session += FromProto(d.numbing());
+  return {session, FromProto(d.turnaround())};
+}
+
+std::string StateName(clinic::v1::AppointmentState state) {
+  const std::string full = clinic::v1::AppointmentState_Name(state);
+  constexpr absl::string_view kPrefix = "APPOINTMENT_STATE_";
+  return full.size() > kPrefix.size() ? full.substr(kPrefix.size()) : full;
+}
+
+absl::StatusOr<std::vector<absl::Time>> LoadSessionTimes(store::Transaction& tx,
+                                                         const std::string& clinic_id,
+                                                         const std::string& patient_id,
+                                                         const std::string& type,
+                                                         const std::string& exclude_id) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(
+      "SELECT start_time FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
+      "AND treatment_type = ?3 AND id != ?4 AND state IN (1, 2, 3) ORDER BY start_time");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type).BindText(4, exclude_id);
+  std::vector<absl::Time> times;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return times;
+    times.push_back(stmt->ColumnTime(0));
+  }
+}
+
+absl::Time EarliestSpaced(const clinic::v1::TreatmentType& type, const absl::TimeZone& zone,
+                          const std::vector<absl::Time>& sessions, absl::Time wanted) {
+  if (type.indications().empty()) return wanted;
+  // The shortest spacing any indication allows: no course runs faster.
+  auto spaced = [&](absl::Time from) {
+    absl::Time earliest = absl::InfiniteFuture();
+    for (const auto& indication : type.indications()) {
+      earliest = std::min(earliest,
+                          protocol::AddPeriod(from, indication.series().min_spacing(), zone));
+    }
+    return earliest;
+  };
+  absl::Time candidate = wanted;
+  // Sessions are sorted and the candidate only moves later, so one pass
+  // finds the first time far enough from all of them.
+  for (absl::Time other : sessions) {
+    if (candidate < spaced(other) && other < spaced(candidate)) candidate = spaced(other);
+  }
+  return candidate;
+}
+
+absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentRegistry& registry,
+                           const std::string& clinic_id, absl::Time now,
+                           Appointment& appointment) {
+  const std::string self = appointment.name().substr(appointment.name().rfind('/') + 1);
+  FieldViolations violations;
+  const std::string patient_id =
+      IdIn(violations, "appointment.patient", appointment.patient(), clinic_id, "patients");
+  const std::string practitioner_id = IdIn(violations, "appointment.practitioner",
+                                           appointment.practitioner(), clinic_id, "practitioners");
+  const std::string room_id =
+      IdIn(violations, "appointment.room", appointment.room(), clinic_id, "rooms");
+  const clinic::v1::TreatmentType* type = registry.FindTreatmentType(appointment.treatment_type());
+  if (type == nullptr) {
+    violations.Add("appointment.treatment_type",
+                   "must be a treatment type a loaded plugin provides (see ListTreatmentTypes)");
+  }
+  if (!appointment.has_start_time()) {
+    violations.Add("appointment.start_time", "is required");
+  } else if (FromProto(appointment.start_time()) < now) {
+    violations.Add("appointment.start_time", "must not be in the past");
+  }
+  if (!violations.empty()) return violations.ToStatus();
+
+  absl::StatusOr<clinic::v1::Clinic> clinic = resources::LoadResource<clinic::v1::Clinic>(
+      tx, store::kClinicsTable, {}, clinic_id, absl::StrCat("clinics/", clinic_id));
+  if (!clinic.ok()) return clinic.status();
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(clinic->time_zone(), &zone)) {
+    return absl::InternalError("the clinic's stored time zone does not load");
+  }
+  if (absl::Status s = resources::LoadResource<clinic::v1::Patient>(
+                           tx, store::kPatientsTable, {clinic_id}, patient_id, appointment.patient())
+                           .status();
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<clinic::v1::Practitioner> practitioner =
+      resources::LoadResource<clinic::v1::Practitioner>(
+          tx, store::kPractitionersTable, {clinic_id}, practitioner_id, appointment.practitioner());
+  if (!practitioner.ok()) return practitioner.status();
+  absl::StatusOr<clinic::v1::Room> room = resources::LoadResource<clinic::v1::Room>(
+      tx, store::kRoomsTable, {clinic_id}, room_id, appointment.room());
+  if (!room.ok()) return room.status();
+
+  const auto& qualified = practitioner->treatment_types();
+  if (!practitioner->active() ||
+      std::find(qualified.begin(), qualified.end(), type->name()) == qualified.end()) {
+    return ErrorWithReason(
+        absl::StatusCode::kFailedPrecondition, "PRACTITIONER_NOT_AVAILABLE",
+        absl::StrCat(appointment.practitioner(),
+                     practitioner->active() ? " is not qualified for " : " is not active; ",
+                     practitioner->active() ? type->name() : "choose another practitioner"),
+        {{"practitioner", appointment.practitioner()}});
+  }
+  std::vector<std::string> missing;
+  for (const std::string& capability : type->required_room_capabilities()) {
+    const auto& has = room->capabilities();
+    if (std::find(has.begin(), has.end(), capability) == has.end()) missing.push_back(capability);
+  }
+  if (!room->active() || !missing.empty()) {
+    return ErrorWithReason(
+        absl::StatusCode::kFailedPrecondition, "ROOM_UNSUITABLE",
+        absl::StrCat(appointment.room(),
+                     room->active() ? absl::StrCat(" lacks ", absl::StrJoin(missing, ", "),
+                                                   " needed for ", type->name())
+                                    : " is not active"),
+        {{"room", appointment.room()}, {"missing_capabilities", absl::StrJoin(missing, ",")}});
+  }
+
+  const SessionLength length = LengthOf(*type, appointment.numbing());
+  const absl::Time start = FromProto(appointment.start_time());
+  const domain::Interval session{start, start + length.session};
+  const absl::Time room_end = session.end + length.turnaround;
+  *appointment.mutable_end_time() = ToProto(session.end);
+
+  if (absl::Status s = CheckWorkingHours(tx, *practitioner, clinic_id, practitioner_id, zone, session);
+      !s.ok()) {
+    return s;
+  }
+  struct Check {
+    absl::string_view what;
+    absl::string_view column;
+    const std::string& value;
+    absl::string_view end_column;
+    absl::Time end;
+  };
+  for (const Check& check : {Check{"practitioner", "practitioner_id", practitioner_id, "end_time", session.end},
+                             Check{"room", "room_id", room_id, "room_end_time", room_end},
+                             Check{"patient", "patient_id", patient_id, "end_time", session.end}}) {
+    absl::StatusOr<std::optional<domain::Interval>> overlap = FindOverlap(
+        tx, clinic_id, self, check.column, check.value, check.end_column, start, check.end);
+    if (!overlap.ok()) return overlap.status();
+    if (overlap->has_value()) return SlotTaken(check.what, **overlap, zone);
+  }
+
+  absl::StatusOr<std::vector<absl::Time>> sessions =
+      LoadSessionTimes(tx, clinic_id, patient_id, type->name(), self);
+  if (!sessions.ok()) return sessions.status();
+  const absl::Time earliest = EarliestSpaced(*type, zone, *sessions, start);
+  if (earliest != start) {
+    return ErrorWithReason(
+        absl::StatusCode::kFailedPrecondition, "SERIES_SPACING",
+        absl::StrCat(type->display_name(), " sessions must be spaced; the earliest this patient ",
+                     "can have one near this time is ", Local(earliest, zone)),
+        {{"earliest_time", Rfc3339(earliest)}});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace clinicd::booking
