@@ -206,6 +206,7 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
     query.turnaround = length.turnaround;
     query.not_before = now;
     std::vector<absl::Time> sessions;
+    std::vector<domain::Interval> patient_busy;
     if (!patient_id.empty()) {
       if (absl::Status p = resources::LoadResource<clinic::v1::Patient>(
                                tx, store::kPatientsTable, {clinic_id}, patient_id, request.patient())
@@ -219,8 +220,18 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
       sessions = *std::move(times);
       const absl::Time earliest = EarliestSpaced(*type, zone, sessions, std::max(now, from));
       if (earliest > std::max(now, from)) *response.mutable_earliest_eligible_time() = ToProto(earliest);
+      // The patient's own other appointments (any treatment) block too.
+      s = CollectBusy(
+          tx,
+          "SELECT patient_id, start_time, end_time FROM appointments WHERE clinic_id = ?1 "
+          "AND state IN (1, 2) AND start_time < ?3 AND end_time > ?2",
+          clinic_id, from, to, [&](const std::string& id, domain::Interval busy) {
+            if (id == patient_id) patient_busy.push_back(busy);
+          });
+      if (!s.ok()) return s;
       query.allowed = [&](absl::Time start) {
-        return EarliestSpaced(*type, zone, sessions, start) == start;
+        return EarliestSpaced(*type, zone, sessions, start) == start &&
+               domain::IsFree(patient_busy, {start, start + query.session});
       };
     }
     int64_t after_micros = 0;

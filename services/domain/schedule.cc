@@ -47,7 +47,16 @@ std::vector<Interval> WorkingIntervals(const clinic::v1::Practitioner& practitio
   }
   std::sort(intervals.begin(), intervals.end(),
             [](const Interval& a, const Interval& b) { return a.start < b.start; });
-  return intervals;
+  // Touching intervals (09:00-12:00 and 12:00-17:00) are one stretch of work.
+  std::vector<Interval> merged;
+  for (const Interval& interval : intervals) {
+    if (!merged.empty() && interval.start <= merged.back().end) {
+      merged.back().end = std::max(merged.back().end, interval.end);
+    } else {
+      merged.push_back(interval);
+    }
+  }
+  return merged;
 }
 
 }  // namespace clinicd::domain

@@ -34,7 +34,7 @@ inline bool Contains(const Interval& outer, const Interval& inner) {
 absl::Time ResolveLocal(const absl::CivilSecond& local, const absl::TimeZone& zone);
 
 // The practitioner's working intervals on the local days [first, last],
-// sorted by start.
+// sorted by start, touching intervals merged into one.
 std::vector<Interval> WorkingIntervals(const clinic::v1::Practitioner& practitioner,
                                        const absl::TimeZone& zone, absl::CivilDay first,
                                        absl::CivilDay last);

@@ -25,6 +25,15 @@ std::string ReasonOf(const grpc::Status& status) {
   return "";
 }
 
+std::map<std::string, std::string> MetadataOf(const grpc::Status& status) {
+  const google::rpc::Status details = DetailsOf(status);
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return {info.metadata().begin(), info.metadata().end()};
+  }
+  return {};
+}
+
 std::set<std::string> BadFieldsOf(const grpc::Status& status) {
   std::set<std::string> fields;
   const google::rpc::Status details = DetailsOf(status);
@@ -84,6 +93,45 @@ clinic::v1::Patient RpcTest::MakePatient(const std::string& clinic,
       patients_->CreatePatient(AuthedContext(admin_key_).get(), request, &patient);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return patient;
+}
+
+clinic::v1::Room RpcTest::MakeRoom(const std::string& clinic, const std::string& display_name,
+                                   const std::vector<std::string>& capabilities) {
+  clinic::v1::CreateRoomRequest request;
+  request.set_parent(clinic);
+  request.mutable_room()->set_display_name(display_name);
+  request.mutable_room()->set_active(true);
+  for (const std::string& capability : capabilities) {
+    request.mutable_room()->add_capabilities(capability);
+  }
+  clinic::v1::Room room;
+  grpc::Status status = practice_->CreateRoom(AuthedContext(admin_key_).get(), request, &room);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return room;
+}
+
+clinic::v1::Practitioner RpcTest::MakePractitioner(
+    const std::string& clinic, const std::string& display_name,
+    const std::vector<std::string>& treatment_types, int start_hour, int end_hour) {
+  clinic::v1::CreatePractitionerRequest request;
+  request.set_parent(clinic);
+  clinic::v1::Practitioner* practitioner = request.mutable_practitioner();
+  practitioner->set_display_name(display_name);
+  practitioner->set_active(true);
+  for (const std::string& type : treatment_types) practitioner->add_treatment_types(type);
+  for (google::type::DayOfWeek day : {google::type::MONDAY, google::type::TUESDAY,
+                                      google::type::WEDNESDAY, google::type::THURSDAY,
+                                      google::type::FRIDAY}) {
+    clinic::v1::WorkingInterval* hours = practitioner->add_working_hours();
+    hours->set_day(day);
+    hours->mutable_start_time()->set_hours(start_hour);
+    hours->mutable_end_time()->set_hours(end_hour);
+  }
+  clinic::v1::Practitioner created;
+  grpc::Status status =
+      practice_->CreatePractitioner(AuthedContext(admin_key_).get(), request, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return created;
 }
 
 }  // namespace clinicd::testing

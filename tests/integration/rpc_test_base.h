@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
-
 #include <set>
 #include <string>
+#include <vector>
 
 #include "clinic/v1/patient_service.grpc.pb.h"
 #include "clinic/v1/practice_service.grpc.pb.h"
@@ -23,6 +23,9 @@ std::string ReasonOf(const grpc::Status& status);
 // The fields the BadRequest of `status` names.
 std::set<std::string> BadFieldsOf(const grpc::Status& status);
 
+// The metadata of the ErrorInfo `status` carries (empty when none).
+std::map<std::string, std::string> MetadataOf(const grpc::Status& status);
+
 // Starts clinicd and creates an admin key before each test.
 class RpcTest : public ::testing::Test {
  protected:
@@ -36,6 +39,18 @@ class RpcTest : public ::testing::Test {
   clinic::v1::Patient MakePatient(const std::string& clinic, const std::string& given,
                                   const std::string& family,
                                   const std::string& phone = "");
+
+  // Creates an active room in `clinic` with `capabilities` and returns it.
+  clinic::v1::Room MakeRoom(const std::string& clinic, const std::string& display_name,
+                            const std::vector<std::string>& capabilities);
+
+  // Creates an active practitioner in `clinic`, qualified for
+  // `treatment_types`, working `start_hour`:00-`end_hour`:00 Monday to
+  // Friday, and returns it.
+  clinic::v1::Practitioner MakePractitioner(const std::string& clinic,
+                                            const std::string& display_name,
+                                            const std::vector<std::string>& treatment_types,
+                                            int start_hour = 9, int end_hour = 17);
 
   ClinicdProcess server_;
   std::string admin_key_;
