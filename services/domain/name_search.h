@@ -19,8 +19,8 @@ std::vector<std::string> SearchWords(absl::string_view text);
 // The key patients are listed by: folded family name, then given name.
 std::string PatientSortKey(absl::string_view family_name, absl::string_view given_name);
 
-// Every folded name word, each preceded by a space, so a word prefix `w`
-// matches with LIKE '% w%'.
+// Every folded name word, each preceded by a space (the text the full-text
+// index of patient names holds).
 std::string PatientSearchNames(absl::string_view family_name, absl::string_view given_name);
 
 }  // namespace clinicd::domain

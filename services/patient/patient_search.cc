@@ -1,6 +1,7 @@
 #include "services/patient/patient_search.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/errors.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_name.h"
@@ -72,10 +73,12 @@ absl::StatusOr<resources::Page<clinic::v1::Patient>> SearchPatients(
         return InvalidField("query", absl::StrCat("must have at most ", kMaxQueryWords,
                                                   " words"));
       }
-      for (const std::string& word : words) {
-        absl::StrAppend(&sql, " AND search_names LIKE ?", 5 + terms.size());
-        terms.push_back(absl::StrCat("% ", word, "%"));
-      }
+      // Every word must start one of the names: an FTS5 prefix query. Words
+      // are letters and digits only, so quoting them is enough.
+      std::vector<std::string> prefixes;
+      for (const std::string& word : words) prefixes.push_back(absl::StrCat("\"", word, "\"*"));
+      sql += " AND rowid IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?5)";
+      terms.push_back(absl::StrJoin(prefixes, " AND "));
     }
     sql += " ORDER BY sort_key, id LIMIT ?2";
     absl::StatusOr<store::Statement> stmt = tx.Prepare(sql);

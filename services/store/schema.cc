@@ -55,8 +55,8 @@ CREATE TABLE closures (
 CREATE INDEX closures_by_clinic ON closures(clinic_id, start_time);
 
 -- sort_key orders the patient list (folded family name, given name);
--- search_names holds every folded name word, each preceded by a space, so a
--- word prefix matches with LIKE '% word%'.
+-- search_names holds every folded name word, separated by spaces, indexed
+-- for word-prefix search by patients_fts below.
 CREATE TABLE patients (
   id TEXT PRIMARY KEY,
   clinic_id TEXT NOT NULL REFERENCES clinics(id),
@@ -67,7 +67,25 @@ CREATE TABLE patients (
   data BLOB NOT NULL
 ) STRICT;
 CREATE INDEX patients_by_name ON patients(clinic_id, sort_key, id);
-CREATE INDEX patients_by_phone ON patients(clinic_id, phone_e164);
+-- Phone search filters on the number and keeps the list order.
+CREATE INDEX patients_by_phone ON patients(clinic_id, phone_e164, sort_key, id);
+
+-- Full-text index of the folded name words (SQLite FTS5), kept in step by
+-- triggers; a name search is a prefix query per word.
+CREATE VIRTUAL TABLE patients_fts USING fts5(
+  search_names, content='patients', content_rowid='rowid', tokenize='unicode61');
+CREATE TRIGGER patients_fts_insert AFTER INSERT ON patients BEGIN
+  INSERT INTO patients_fts(rowid, search_names) VALUES (new.rowid, new.search_names);
+END;
+CREATE TRIGGER patients_fts_delete AFTER DELETE ON patients BEGIN
+  INSERT INTO patients_fts(patients_fts, rowid, search_names)
+    VALUES ('delete', old.rowid, old.search_names);
+END;
+CREATE TRIGGER patients_fts_update AFTER UPDATE OF search_names ON patients BEGIN
+  INSERT INTO patients_fts(patients_fts, rowid, search_names)
+    VALUES ('delete', old.rowid, old.search_names);
+  INSERT INTO patients_fts(rowid, search_names) VALUES (new.rowid, new.search_names);
+END;
 
 -- Only a SHA-256 of each secret is kept. A key limited to clinics lists them
 -- in api_key_clinics; deleting a clinic removes the link, never widening a key.
