@@ -1,0 +1,150 @@
+#include "clients/loadgen/scenario.h"
+
+#include "absl/time/clock.h"
+#include "clients/loadgen/sample_patients.h"
+
+namespace clinicd::loadgen {
+namespace {
+
+constexpr int32_t kSearchPageSize = 20;
+constexpr int32_t kListPageSize = 50;
+
+// One client thread's choices and calls.
+class Client final {
+ public:
+  Client(ClinicClient& client, const Dataset& dataset, uint64_t seed)
+      : client_(client), dataset_(dataset), samples_(seed) {}
+
+  // Makes one call of `op` and records it; its input is drawn before the
+  // clock starts.
+  void Call(Operation op) {
+    clinic::v1::Patient patient;
+    std::string text;
+    switch (op) {
+      case Operation::kCreate:
+        patient = samples_.Next();
+        break;
+      case Operation::kSearch:
+        text = SearchQuery();
+        break;
+      case Operation::kGet:
+        text = RandomPatient().name();
+        break;
+      case Operation::kList:
+        break;
+    }
+    const absl::Time start = absl::Now();
+    grpc::Status status = Send(op, patient, text);
+    stats_.Record(op, absl::Now() - start, status);
+  }
+
+  // The operation a mixed workload makes next.
+  Operation MixedOperation() {
+    const size_t roll = samples_.Index(10);
+    if (roll < 5) return Operation::kSearch;
+    if (roll < 8) return Operation::kGet;
+    if (roll < 9) return Operation::kList;
+    return Operation::kCreate;
+  }
+
+  ThreadStats TakeStats() { return std::move(stats_); }
+
+ private:
+  // Sends `op` with its input: the patient to create, or the search query or
+  // patient name.
+  grpc::Status Send(Operation op, const clinic::v1::Patient& patient, const std::string& text) {
+    switch (op) {
+      case Operation::kCreate: {
+        clinic::v1::Patient created;
+        return client_.CreatePatient(dataset_.clinic, patient, &created);
+      }
+      case Operation::kSearch:
+        return client_.SearchPatients(dataset_.clinic, text, kSearchPageSize);
+      case Operation::kGet:
+        return client_.GetPatient(text);
+      case Operation::kList:
+        return client_.ListPatients(dataset_.clinic, kListPageSize, &list_token_);
+    }
+    return grpc::Status(grpc::StatusCode::INTERNAL, "unknown operation");
+  }
+
+  const clinic::v1::Patient& RandomPatient() {
+    return dataset_.patients[samples_.Index(dataset_.patients.size())];
+  }
+
+  std::string SearchQuery() {
+    const clinic::v1::Patient& patient = RandomPatient();
+    if (samples_.Index(10) < 3 && !patient.phone_number().empty()) {
+      return SamplePatients::NationalPhone(patient.phone_number());
+    }
+    return samples_.NameQuery(patient);
+  }
+
+  ClinicClient& client_;
+  const Dataset& dataset_;
+  SamplePatients samples_;
+  std::string list_token_;
+  ThreadStats stats_;
+};
+
+}  // namespace
+
+std::optional<Scenario> ParseScenario(absl::string_view name) {
+  for (Scenario scenario : {Scenario::kCreatePatients, Scenario::kSearchPatients,
+                            Scenario::kGetPatient, Scenario::kMixed}) {
+    if (name == ScenarioName(scenario)) return scenario;
+  }
+  return std::nullopt;
+}
+
+const char* ScenarioName(Scenario scenario) {
+  switch (scenario) {
+    case Scenario::kCreatePatients:
+      return "create_patients";
+    case Scenario::kSearchPatients:
+      return "search_patients";
+    case Scenario::kGetPatient:
+      return "get_patient";
+    case Scenario::kMixed:
+      return "mixed";
+  }
+  return "?";
+}
+
+bool NeedsPatients(Scenario scenario) { return scenario != Scenario::kCreatePatients; }
+
+ThreadStats RunClient(Scenario scenario, ClinicClient& client, const Dataset& dataset,
+                      absl::Time deadline, uint64_t seed) {
+  Client thread(client, dataset, seed);
+  while (absl::Now() < deadline) {
+    switch (scenario) {
+      case Scenario::kCreatePatients:
+        thread.Call(Operation::kCreate);
+        break;
+      case Scenario::kSearchPatients:
+        thread.Call(Operation::kSearch);
+        break;
+      case Scenario::kGetPatient:
+        thread.Call(Operation::kGet);
+        break;
+      case Scenario::kMixed:
+        thread.Call(thread.MixedOperation());
+        break;
+    }
+  }
+  return thread.TakeStats();
+}
+
+grpc::Status Preload(ClinicClient& client, const std::string& clinic, int count, uint64_t seed,
+                     std::vector<clinic::v1::Patient>* created) {
+  SamplePatients samples(seed);
+  for (int i = 0; i < count; ++i) {
+    clinic::v1::Patient patient;
+    grpc::Status status = client.CreatePatient(clinic, samples.Next(), &patient);
+    if (!status.ok()) return status;
+    created->push_back(std::move(patient));
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace clinicd::loadgen
