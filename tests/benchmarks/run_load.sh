@@ -4,7 +4,7 @@
 # runs every clinic-loadgen scenario against it, then stops it with SIGTERM
 # and prints a Markdown table. A tool run by hand, never a ctest test.
 #
-#   bash tests/benchmarks/run_load.sh [BUILD_DIR]     (default: <repo>/build)
+#   bash tests/benchmarks/run_load.sh [BUILD_DIR]     (default: <repo>/build/test)
 #
 # LOAD_DURATION (default 10s), LOAD_CLIENTS (8) and LOAD_PATIENTS (2000)
 # change the run. The client runs on the same machine as the server, so both
@@ -12,12 +12,14 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-build_dir=${1:-$repo/build}
+build_dir=${1:-$repo/build/test}
 duration=${LOAD_DURATION:-10s}
 clients=${LOAD_CLIENTS:-8}
 patients=${LOAD_PATIENTS:-2000}
 scenarios=(create_patients search_patients get_patient mixed)
 
+[[ -f $build_dir/CMakeCache.txt ]] ||
+  cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
 cmake --build "$build_dir" -j"$(nproc)" --target clinicd clinic-loadgen >&2
 clinicd=$build_dir/services/server/clinicd
 loadgen=$build_dir/clients/loadgen/clinic-loadgen
