@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "services/booking/booking_rules.h"
 #include "services/common/errors.h"
+#include "services/common/proto_time.h"
 #include "services/store/tables.h"
 
 namespace clinicd::booking {
@@ -17,17 +18,12 @@ namespace {
 
 using clinic::v1::Appointment;
 using clinic::v1::AppointmentState;
-using google::protobuf::util::TimeUtil;
-
-int64_t Micros(const google::protobuf::Timestamp& t) {
-  return TimeUtil::TimestampToMicroseconds(t);
-}
 
 std::string LastId(const std::string& name) { return name.substr(name.rfind('/') + 1); }
 
 // True when the booking itself (not its state) changed.
 bool BookingChanged(const Appointment& before, const Appointment& after) {
-  return Micros(before.start_time()) != Micros(after.start_time()) ||
+  return ProtoTimeMicros(before.start_time()) != ProtoTimeMicros(after.start_time()) ||
          before.practitioner() != after.practitioner() || before.room() != after.room() ||
          before.numbing() != after.numbing();
 }
@@ -57,7 +53,7 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
   kind.parent_table = store::kClinicsTable;
   kind.mutable_fields = {"start_time", "practitioner", "room", "numbing"};
   kind.order = {"start_time", /*integer=*/true};
-  kind.order_key = [](const Appointment& a) { return absl::StrCat(Micros(a.start_time())); };
+  kind.order_key = [](const Appointment& a) { return absl::StrCat(ProtoTimeMicros(a.start_time())); };
   kind.validate = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
                               const Appointment* previous, Appointment& appointment) -> absl::Status {
     if (previous == nullptr) {
@@ -83,13 +79,13 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
     const clinic::v1::TreatmentType* type = registry.FindTreatmentType(a.treatment_type());
     const absl::Duration turnaround =
         type == nullptr ? absl::ZeroDuration() : LengthOf(*type, a.numbing()).turnaround;
-    const int64_t end = Micros(a.end_time());
+    const int64_t end = ProtoTimeMicros(a.end_time());
     return std::vector<store::Column>{
         {"patient_id", LastId(a.patient())},
         {"practitioner_id", LastId(a.practitioner())},
         {"room_id", LastId(a.room())},
         {"treatment_type", a.treatment_type()},
-        {"start_time", Micros(a.start_time())},
+        {"start_time", ProtoTimeMicros(a.start_time())},
         {"end_time", end},
         {"room_end_time", end + absl::ToInt64Microseconds(turnaround)},
         {"state", static_cast<int64_t>(a.state())}};

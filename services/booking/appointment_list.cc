@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
+#include "services/common/proto_time.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_name.h"
 #include "services/resources/resource_fields.h"
@@ -13,14 +14,6 @@ namespace clinicd::booking {
 namespace {
 
 using clinic::v1::ListAppointmentsRequest;
-using google::protobuf::util::TimeUtil;
-
-std::string Fingerprint(const ListAppointmentsRequest& request) {
-  ListAppointmentsRequest copy = request;
-  copy.clear_page_size();
-  copy.clear_page_token();
-  return copy.SerializeAsString();
-}
 
 }  // namespace
 
@@ -75,7 +68,7 @@ absl::StatusOr<clinic::v1::ListAppointmentsResponse> ListAppointments(
   absl::StatusOr<int> limit = EffectivePageSize(request.page_size());
   if (!limit.ok()) return limit.status();
   if (!violations.empty()) return violations.ToStatus();
-  const std::string fingerprint = Fingerprint(request);
+  const std::string fingerprint = resources::QueryFingerprint(request);
   absl::StatusOr<std::vector<std::string>> after = DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
 
@@ -92,10 +85,10 @@ absl::StatusOr<clinic::v1::ListAppointmentsResponse> ListAppointments(
     }
     for (size_t i = 0; i < text_params.size(); ++i) stmt->BindText(5 + i, text_params[i]);
     if (request.has_start_time()) {
-      stmt->Bind(time_param, TimeUtil::TimestampToMicroseconds(request.start_time()));
+      stmt->Bind(time_param, ProtoTimeMicros(request.start_time()));
     }
     if (request.has_end_time()) {
-      stmt->Bind(time_param + 1, TimeUtil::TimestampToMicroseconds(request.end_time()));
+      stmt->Bind(time_param + 1, ProtoTimeMicros(request.end_time()));
     }
     std::vector<std::string> last_key;
     while (true) {

@@ -11,23 +11,20 @@
 #include "clinic/v1/patient_service.pb.h"
 #include "services/booking/booking_rules.h"
 #include "services/common/errors.h"
+#include "services/common/proto_time.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_name.h"
 #include "services/domain/availability.h"
 #include "services/resources/load_resource.h"
+#include "services/resources/resource_fields.h"
 #include "services/store/tables.h"
 
 namespace clinicd::booking {
 namespace {
 
 using clinic::v1::SearchAvailabilityRequest;
-using google::protobuf::util::TimeUtil;
 
 constexpr int kMaxDays = 31;
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
 
 // The local day a google.type.Date names, or a violation.
 std::optional<absl::CivilDay> DayOf(FieldViolations& violations, const std::string& field,
@@ -75,13 +72,6 @@ absl::Status CollectBusy(store::Transaction& tx, absl::string_view sql, const st
   }
 }
 
-std::string Fingerprint(const SearchAvailabilityRequest& request) {
-  SearchAvailabilityRequest copy = request;
-  copy.clear_page_size();
-  copy.clear_page_token();
-  return copy.SerializeAsString();
-}
-
 }  // namespace
 
 absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
@@ -124,7 +114,7 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
   absl::StatusOr<int> limit = EffectivePageSize(request.page_size());
   if (!limit.ok()) return limit.status();
   if (!violations.empty()) return violations.ToStatus();
-  const std::string fingerprint = Fingerprint(request);
+  const std::string fingerprint = resources::QueryFingerprint(request);
   absl::StatusOr<std::vector<std::string>> after = DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
 
@@ -219,7 +209,7 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
       if (!times.ok()) return times.status();
       sessions = *std::move(times);
       const absl::Time earliest = EarliestSpaced(*type, zone, sessions, std::max(now, from));
-      if (earliest > std::max(now, from)) *response.mutable_earliest_eligible_time() = ToProto(earliest);
+      if (earliest > std::max(now, from)) *response.mutable_earliest_eligible_time() = ToProtoTime(earliest);
       // The patient's own other appointments (any treatment) block too.
       s = CollectBusy(
           tx,
@@ -247,8 +237,8 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
         domain::FindFreeSlots(query, practitioner_list, room_list, *limit + 1);
     for (size_t i = 0; i < slots.size() && static_cast<int>(i) < *limit; ++i) {
       clinic::v1::Slot* slot = response.add_slots();
-      *slot->mutable_start_time() = ToProto(slots[i].start);
-      *slot->mutable_end_time() = ToProto(slots[i].end);
+      *slot->mutable_start_time() = ToProtoTime(slots[i].start);
+      *slot->mutable_end_time() = ToProtoTime(slots[i].end);
       slot->set_practitioner(slots[i].practitioner);
       slot->set_room(slots[i].room);
     }

@@ -10,6 +10,7 @@
 #include "clinic/v1/patient_service.pb.h"
 #include "clinicd/protocol_rules.h"
 #include "services/common/errors.h"
+#include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 #include "services/domain/schedule.h"
 #include "services/resources/load_resource.h"
@@ -19,19 +20,6 @@ namespace clinicd::booking {
 namespace {
 
 using clinic::v1::Appointment;
-using google::protobuf::util::TimeUtil;
-
-absl::Time FromProto(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
-}
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
-
-absl::Duration FromProto(const google::protobuf::Duration& d) {
-  return absl::Microseconds(TimeUtil::DurationToMicroseconds(d));
-}
 
 // "2027-03-01 10:00 CET" in the clinic's zone, for messages.
 std::string Local(absl::Time time, const absl::TimeZone& zone) {
@@ -160,9 +148,9 @@ absl::Status CheckWorkingHours(store::Transaction& tx, const clinic::v1::Practit
 
 SessionLength LengthOf(const clinic::v1::TreatmentType& type, bool numbing) {
   const auto& d = type.durations();
-  absl::Duration session = FromProto(d.consultation()) + FromProto(d.procedure());
-  if (numbing) session += FromProto(d.numbing());
-  return {session, FromProto(d.turnaround())};
+  absl::Duration session = FromProtoDuration(d.consultation()) + FromProtoDuration(d.procedure());
+  if (numbing) session += FromProtoDuration(d.numbing());
+  return {session, FromProtoDuration(d.turnaround())};
 }
 
 std::string StateName(clinic::v1::AppointmentState state) {
@@ -229,7 +217,7 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
   }
   if (!appointment.has_start_time()) {
     violations.Add("appointment.start_time", "is required");
-  } else if (FromProto(appointment.start_time()) < now) {
+  } else if (FromProtoTime(appointment.start_time()) < now) {
     violations.Add("appointment.start_time", "must not be in the past");
   }
   if (!violations.empty()) return violations.ToStatus();
@@ -281,10 +269,10 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
   }
 
   const SessionLength length = LengthOf(*type, appointment.numbing());
-  const absl::Time start = FromProto(appointment.start_time());
+  const absl::Time start = FromProtoTime(appointment.start_time());
   const domain::Interval session{start, start + length.session};
   const absl::Time room_end = session.end + length.turnaround;
-  *appointment.mutable_end_time() = ToProto(session.end);
+  *appointment.mutable_end_time() = ToProtoTime(session.end);
 
   if (absl::Status s = CheckWorkingHours(tx, *practitioner, clinic_id, practitioner_id, zone, session);
       !s.ok()) {

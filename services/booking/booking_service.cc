@@ -8,6 +8,7 @@
 #include "services/booking/appointment_list.h"
 #include "services/booking/availability_query.h"
 #include "services/common/errors.h"
+#include "services/common/proto_time.h"
 #include "services/resources/reply.h"
 
 namespace clinicd::booking {
@@ -99,9 +100,7 @@ grpc::Status BookingServiceImpl::MarkNoShowAppointment(ServerContext* context, c
     return Reply(appointments_.Modify(
                      principal, request->name(), request->etag(),
                      [&](store::Transaction&, Appointment& appointment) -> absl::Status {
-                       const absl::Time start = absl::FromUnixMicros(
-                           google::protobuf::util::TimeUtil::TimestampToMicroseconds(
-                               appointment.start_time()));
+                       const absl::Time start = FromProtoTime(appointment.start_time());
                        if (absl::Now() < start) {
                          return ErrorWithReason(
                              absl::StatusCode::kFailedPrecondition, "TOO_EARLY",

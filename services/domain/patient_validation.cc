@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/common/proto_time.h"
 #include "services/domain/field_rules.h"
 
 namespace clinicd::domain {
@@ -64,9 +65,7 @@ void StampChannelConsents(FieldViolations& violations, const std::string& prefix
     if (before != nullptr && before->opted_in() == consent->opted_in()) {
       *consent->mutable_record_time() = before->record_time();
     } else {
-      *consent->mutable_record_time() =
-          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-              absl::ToUnixMicros(now));
+      *consent->mutable_record_time() = ToProtoTime(now);
     }
   }
 }

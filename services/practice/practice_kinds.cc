@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
+#include "services/common/proto_time.h"
 #include "services/domain/practice_validation.h"
 #include "services/resources/load_resource.h"
 #include "services/store/tables.h"
@@ -16,12 +17,7 @@ using clinic::v1::Closure;
 using clinic::v1::Practitioner;
 using clinic::v1::Room;
 using clinic::v1::TimeOff;
-using google::protobuf::util::TimeUtil;
 
-
-int64_t Micros(const google::protobuf::Timestamp& time) {
-  return TimeUtil::TimestampToMicroseconds(time);
-}
 
 }  // namespace
 
@@ -91,11 +87,11 @@ resources::ResourceKind<TimeOff> TimeOffKind() {
   };
   kind.order = {"start_time", /*integer=*/true};
   kind.order_key = [](const TimeOff& period) {
-    return absl::StrCat(Micros(period.start_time()));
+    return absl::StrCat(ProtoTimeMicros(period.start_time()));
   };
   kind.columns = [](const TimeOff& period) {
-    return std::vector<store::Column>{{"start_time", Micros(period.start_time())},
-                                      {"end_time", Micros(period.end_time())}};
+    return std::vector<store::Column>{{"start_time", ProtoTimeMicros(period.start_time())},
+                                      {"end_time", ProtoTimeMicros(period.end_time())}};
   };
   return kind;
 }
@@ -114,11 +110,11 @@ resources::ResourceKind<Closure> ClosureKind() {
   };
   kind.order = {"start_time", /*integer=*/true};
   kind.order_key = [](const Closure& period) {
-    return absl::StrCat(Micros(period.start_time()));
+    return absl::StrCat(ProtoTimeMicros(period.start_time()));
   };
   kind.columns = [](const Closure& period) {
-    return std::vector<store::Column>{{"start_time", Micros(period.start_time())},
-                                      {"end_time", Micros(period.end_time())}};
+    return std::vector<store::Column>{{"start_time", ProtoTimeMicros(period.start_time())},
+                                      {"end_time", ProtoTimeMicros(period.end_time())}};
   };
   return kind;
 }

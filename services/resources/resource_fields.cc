@@ -112,6 +112,15 @@ std::string StoredBytes(const Message& resource) {
   return Serialize(*copy);
 }
 
+std::string QueryFingerprint(const Message& request) {
+  std::unique_ptr<Message> copy(request.New());
+  copy->CopyFrom(request);
+  for (const char* field : {"page_size", "page_token"}) {
+    if (const FieldDescriptor* f = Field(*copy, field)) copy->GetReflection()->ClearField(copy.get(), f);
+  }
+  return Serialize(*copy);
+}
+
 std::string RequestDigest(const Message& request) {
   return Sha256(Serialize(request));
 }

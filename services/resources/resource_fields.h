@@ -44,6 +44,10 @@ absl::Status CheckEtag(absl::string_view given, int64_t revision,
 // The bytes stored for a resource: deterministic, without its etag.
 std::string StoredBytes(const google::protobuf::Message& resource);
 
+// The bytes of a list or search request without page_size and page_token:
+// what a page token is tied to.
+std::string QueryFingerprint(const google::protobuf::Message& request);
+
 // A digest of a request for idempotency checks.
 std::string RequestDigest(const google::protobuf::Message& request);
 
