@@ -10,6 +10,7 @@
 #include "clinic/v1/patient_service.pb.h"
 #include "clinicd/protocol_rules.h"
 #include "services/common/errors.h"
+#include "services/consent/clearance_query.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 #include "services/domain/schedule.h"
@@ -304,6 +305,24 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
         absl::StrCat(type->display_name(), " sessions must be spaced; the earliest this patient ",
                      "can have one near this time is ", Local(earliest, zone)),
         {{"earliest_time", Rfc3339(earliest)}});
+  }
+  // Screening restrictions apply from booking on; a missing consent only
+  // when the clinic asks for consent at booking (check-in always does).
+  absl::StatusOr<clinic::v1::Clearance> clearance =
+      consent::ClearanceFor(tx, *type, clinic_id, patient_id, start);
+  if (!clearance.ok()) return clearance.status();
+  clinic::v1::Clearance blocking;
+  for (const auto& reason : clearance->reasons()) {
+    const bool screening = reason.reason() == "DEFERRED" || reason.reason() == "CONTRAINDICATED";
+    const bool consent = reason.reason() == "CONSENT_REQUIRED" &&
+                         clinic->policy().require_consent_at_booking();
+    if (screening || consent) *blocking.add_reasons() = reason;
+  }
+  if (!blocking.reasons().empty()) {
+    if (clearance->has_earliest_treatable_time()) {
+      *blocking.mutable_earliest_treatable_time() = clearance->earliest_treatable_time();
+    }
+    return consent::ClearanceRefusal(blocking, "book this session");
   }
   return absl::OkStatus();
 }

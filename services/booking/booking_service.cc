@@ -8,6 +8,7 @@
 #include "services/booking/appointment_list.h"
 #include "services/booking/availability_query.h"
 #include "services/common/errors.h"
+#include "services/consent/clearance_query.h"
 #include "services/common/proto_time.h"
 #include "services/resources/reply.h"
 
@@ -75,12 +76,34 @@ grpc::Status BookingServiceImpl::CancelAppointment(ServerContext* context, const
 grpc::Status BookingServiceImpl::CheckInAppointment(ServerContext* context, const v1::CheckInAppointmentRequest* request, Appointment* response) {
   return guard_.Run(context, "CheckInAppointment", [&](const Principal& principal) {
     return Reply(appointments_.Modify(principal, request->name(), request->etag(),
-                                      [&](store::Transaction&, Appointment& appointment) {
-                                        return Transition(appointment, {v1::APPOINTMENT_STATE_BOOKED},
-                                                          v1::APPOINTMENT_STATE_CHECKED_IN);
+                                      [&](store::Transaction& tx, Appointment& appointment) {
+                                        return CheckIn(tx, appointment);
                                       }),
                  response);
   });
+}
+
+absl::Status BookingServiceImpl::CheckIn(store::Transaction& tx, Appointment& appointment) const {
+  if (absl::Status s = Transition(appointment, {v1::APPOINTMENT_STATE_BOOKED},
+                                  v1::APPOINTMENT_STATE_CHECKED_IN);
+      !s.ok()) {
+    return s;
+  }
+  // Treatment needs a current consent and a clearing screening right now.
+  const v1::TreatmentType* type = registry_.FindTreatmentType(appointment.treatment_type());
+  if (type == nullptr) {
+    return ErrorWithReason(absl::StatusCode::kFailedPrecondition, "TREATMENT_TYPE_UNAVAILABLE",
+                           absl::StrCat(appointment.treatment_type(),
+                                        " is not provided by any loaded plugin"));
+  }
+  const std::string& patient = appointment.patient();
+  const std::string clinic_id = patient.substr(8, patient.find('/', 8) - 8);
+  const std::string patient_id = patient.substr(patient.rfind('/') + 1);
+  absl::StatusOr<v1::Clearance> clearance =
+      consent::ClearanceFor(tx, *type, clinic_id, patient_id, absl::Now());
+  if (!clearance.ok()) return clearance.status();
+  if (!clearance->treatable()) return consent::ClearanceRefusal(*clearance, "check in");
+  return absl::OkStatus();
 }
 
 grpc::Status BookingServiceImpl::CompleteAppointment(ServerContext* context, const v1::CompleteAppointmentRequest* request, Appointment* response) {

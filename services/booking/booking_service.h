@@ -29,6 +29,9 @@ class BookingServiceImpl final : public v1::BookingService::Service {
   grpc::Status MarkNoShowAppointment(grpc::ServerContext* context, const v1::MarkNoShowAppointmentRequest* request, v1::Appointment* response) override;
 
  private:
+  // BOOKED → CHECKED_IN when the patient is cleared for treatment now.
+  absl::Status CheckIn(store::Transaction& tx, v1::Appointment& appointment) const;
+
   const store::Database& db_;
   const plugin_host::TreatmentRegistry& registry_;
   rpc::RpcGuard guard_;

@@ -9,11 +9,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "clinic/v1/consent_service.grpc.pb.h"
 #include "clinic/v1/follow_up_service.grpc.pb.h"
 #include "clinic/v1/notification_service.grpc.pb.h"
 #include "services/booking/booking_service.h"
 #include "services/catalog/catalog_service.h"
+#include "services/consent/consent_service.h"
 #include "services/patient/patient_service.h"
 #include "services/plugin_host/treatment_registry.h"
 #include "services/practice/practice_service.h"
@@ -91,7 +91,7 @@ int ServeCommand(const ServerConfig& config) {
   // the issues that build them land.
   catalog::CatalogServiceImpl catalog_service(**db, *registry);
   booking::BookingServiceImpl booking_service(**db, *registry);
-  clinic::v1::ConsentService::Service consent_service;
+  consent::ConsentServiceImpl consent_service(**db, *registry);
   clinic::v1::FollowUpService::Service follow_up_service;
   clinic::v1::NotificationService::Service notification_service;
 

@@ -140,6 +140,32 @@ CREATE INDEX appointments_by_room ON appointments(clinic_id, room_id, start_time
 CREATE INDEX appointments_by_patient ON appointments(clinic_id, patient_id, start_time);
 CREATE INDEX appointments_by_start ON appointments(clinic_id, start_time);
 )sql"},
+    {3, "consents and screenings", R"sql(
+-- Signed consents are immutable but for withdrawal; the columns let
+-- clearance find a patient's consents for a treatment quickly.
+CREATE TABLE consents (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  treatment_type TEXT NOT NULL,
+  sign_time INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL
+) STRICT;
+CREATE INDEX consents_by_patient ON consents(clinic_id, patient_id, treatment_type, sign_time);
+
+CREATE TABLE screenings (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  treatment_type TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL
+) STRICT;
+CREATE INDEX screenings_by_patient
+  ON screenings(clinic_id, patient_id, treatment_type, create_time);
+)sql"},
 };
 
 }  // namespace

@@ -13,5 +13,7 @@ inline const ResourceTable kTimeOffTable{"time_off", {"clinic_id", "practitioner
 inline const ResourceTable kClosuresTable{"closures", {"clinic_id"}};
 inline const ResourceTable kPatientsTable{"patients", {"clinic_id"}};
 inline const ResourceTable kAppointmentsTable{"appointments", {"clinic_id"}};
+inline const ResourceTable kConsentsTable{"consents", {"clinic_id", "patient_id"}};
+inline const ResourceTable kScreeningsTable{"screenings", {"clinic_id", "patient_id"}};
 
 }  // namespace clinicd::store

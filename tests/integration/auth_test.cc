@@ -116,9 +116,9 @@ TEST_F(AuthTest, ClinicLimitedKeySeesOnlyItsClinic) {
 
 TEST_F(AuthTest, DeclaredButUnbuiltRpcsAnswerUnimplemented) {
   auto consent = clinic::v1::ConsentService::NewStub(server_.channel());
-  clinic::v1::Consent signed_consent;
-  grpc::Status status = consent->SignConsent(
-      AuthedContext(admin_key_).get(), clinic::v1::SignConsentRequest(), &signed_consent);
+  clinic::v1::ExportConsentDocumentResponse document;
+  grpc::Status status = consent->ExportConsentDocument(
+      AuthedContext(admin_key_).get(), clinic::v1::ExportConsentDocumentRequest(), &document);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 

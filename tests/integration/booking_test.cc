@@ -92,6 +92,7 @@ class BookingTest : public RpcTest {
     room_ = MakeRoom(clinic_.name(), "Room 1", {kDevice, "sink"});
     practitioner_ = MakePractitioner(clinic_.name(), "Dr. Weber", {kMicroneedling});
     patient_ = MakePatient(clinic_.name(), "Anna", "Schmidt");
+    ClearForMicroneedling(patient_.name());
     monday_ = MondayAtLeastDaysAhead(14);
   }
 

@@ -1,5 +1,6 @@
 #include "tests/integration/rpc_test_base.h"
 
+#include "clinic/v1/treatment_catalog_service.grpc.pb.h"
 #include "google/rpc/status.pb.h"
 
 namespace clinicd::testing {
@@ -132,6 +133,43 @@ clinic::v1::Practitioner RpcTest::MakePractitioner(
       practice_->CreatePractitioner(AuthedContext(admin_key_).get(), request, &created);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return created;
+}
+
+void RpcTest::ClearForMicroneedling(const std::string& patient) {
+  auto consent = clinic::v1::ConsentService::NewStub(server_.channel());
+  clinic::v1::GetConsentFormRequest form_request;
+  form_request.set_treatment_type("treatmentTypes/microneedling");
+  clinic::v1::ConsentForm form;
+  grpc::Status status =
+      consent->GetConsentForm(AuthedContext(admin_key_).get(), form_request, &form);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  clinic::v1::SignConsentRequest sign;
+  sign.set_parent(patient);
+  sign.mutable_consent()->set_consent_form(form.name());
+  sign.mutable_consent()->set_text_sha256(form.text_sha256());
+  sign.mutable_consent()->set_signer_kind(clinic::v1::SIGNER_KIND_PATIENT);
+  sign.mutable_consent()->set_signer_name("Test Patient");
+  sign.mutable_consent()->set_method(clinic::v1::SIGNATURE_METHOD_TYPED_NAME);
+  clinic::v1::Consent signed_consent;
+  status = consent->SignConsent(AuthedContext(admin_key_).get(), sign, &signed_consent);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  auto catalog = clinic::v1::TreatmentCatalogService::NewStub(server_.channel());
+  clinic::v1::GetTreatmentTypeRequest type_request;
+  type_request.set_name("treatmentTypes/microneedling");
+  clinic::v1::TreatmentType type;
+  ASSERT_TRUE(catalog->GetTreatmentType(AuthedContext(admin_key_).get(), type_request, &type).ok());
+  clinic::v1::SubmitScreeningRequest screening;
+  screening.set_parent(patient);
+  screening.mutable_screening()->set_treatment_type(type.name());
+  // Every question answered: no times (never), no to yes/no questions.
+  for (const auto& question : type.screening_questions()) {
+    screening.mutable_screening()->add_answers()->set_question_id(question.id());
+  }
+  clinic::v1::Screening submitted;
+  status = consent->SubmitScreening(AuthedContext(admin_key_).get(), screening, &submitted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(submitted.outcome(), clinic::v1::SCREENING_OUTCOME_CLEARED);
 }
 
 }  // namespace clinicd::testing

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "clinic/v1/consent_service.grpc.pb.h"
 #include "clinic/v1/patient_service.grpc.pb.h"
 #include "clinic/v1/practice_service.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
@@ -51,6 +52,10 @@ class RpcTest : public ::testing::Test {
                                             const std::string& display_name,
                                             const std::vector<std::string>& treatment_types,
                                             int start_hour = 9, int end_hour = 17);
+
+  // Signs the current microneedling consent form for `patient` (typed name)
+  // and submits a screening that clears them, so check-in is allowed.
+  void ClearForMicroneedling(const std::string& patient);
 
   ClinicdProcess server_;
   std::string admin_key_;

@@ -450,11 +450,11 @@ class PythonClientInteropTest(unittest.TestCase):
 
     # (g) Declared but not yet built services answer UNIMPLEMENTED.
 
-    def test_g_sign_consent_is_unimplemented(self):
+    def test_g_export_consent_document_is_unimplemented(self):
         with self.assertRaises(grpc.RpcError) as caught:
-            self.consent.SignConsent(
-                consent_pb2.SignConsentRequest(parent="clinics/none/patients/none",
-                                               request_id=str(uuid.uuid4())),
+            self.consent.ExportConsentDocument(
+                consent_pb2.ExportConsentDocumentRequest(
+                    name="clinics/none/patients/none/consents/none"),
                 metadata=self.admin(), timeout=RPC_TIMEOUT_S)
         self.assertEqual(caught.exception.code(), grpc.StatusCode.UNIMPLEMENTED,
                          caught.exception.details())

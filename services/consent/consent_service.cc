@@ -1,0 +1,221 @@
+#include "services/consent/consent_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "clinic/v1/booking_service.pb.h"
+#include "clinic/v1/patient_service.pb.h"
+#include "clinic/v1/practice_service.pb.h"
+#include "services/common/errors.h"
+#include "services/common/proto_time.h"
+#include "services/common/resource_name.h"
+#include "services/consent/clearance_query.h"
+#include "services/consent/consent_kinds.h"
+#include "services/domain/clearance.h"
+#include "services/resources/load_resource.h"
+#include "services/resources/reply.h"
+#include "services/store/tables.h"
+
+namespace clinicd::consent {
+namespace {
+
+using auth::Principal;
+using grpc::ServerContext;
+using resources::Reply;
+
+// Flags the patient's future BOOKED appointments for `type` as having lost
+// their consent, inside the withdrawal's transaction.
+absl::Status FlagFutureAppointments(store::Transaction& tx, const std::string& clinic_id,
+                                    const std::string& patient_id, const std::string& type,
+                                    absl::Time now) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(
+      "SELECT id, revision, data FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
+      "AND treatment_type = ?3 AND state = 1 AND start_time > ?4");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type).Bind(4, now);
+  std::vector<store::ResourceRow> rows;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    rows.push_back({stmt->ColumnText(0), stmt->ColumnInt(1), stmt->ColumnBlob(2)});
+  }
+  for (store::ResourceRow& row : rows) {
+    v1::Appointment appointment;
+    if (!appointment.ParseFromString(row.data)) return absl::InternalError("corrupt appointment");
+    appointment.set_consent_withdrawn(true);
+    *appointment.mutable_update_time() = ToProtoTime(now);
+    row.data = resources::StoredBytes(appointment);
+    if (absl::Status s = store::UpdateRow(tx, store::kAppointmentsTable, {clinic_id}, row, {});
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+ConsentServiceImpl::ConsentServiceImpl(store::Database& db,
+                                       const plugin_host::TreatmentRegistry& registry)
+    : db_(db),
+      registry_(registry),
+      guard_(db, v1::ConsentService::service_full_name()),
+      consents_(db, ConsentKind(registry)),
+      screenings_(db, ScreeningKind(registry)) {}
+
+void ConsentServiceImpl::SetCurrentState(v1::Consent& consent) const {
+  const std::string& form = consent.consent_form();
+  const v1::TreatmentType* type =
+      registry_.FindTreatmentType(form.substr(0, form.find("/consentForms/")));
+  if (type != nullptr) consent.set_state(domain::ConsentStateAt(consent, *type, absl::Now()));
+}
+
+grpc::Status ConsentServiceImpl::GetConsentForm(ServerContext* context, const v1::GetConsentFormRequest* request, v1::ConsentForm* response) {
+  return guard_.Run(context, "GetConsentForm", [&](const Principal&) -> absl::Status {
+    const v1::TreatmentType* type = registry_.FindTreatmentType(request->treatment_type());
+    if (type == nullptr) {
+      return ErrorWithReason(absl::StatusCode::kNotFound, "NOT_FOUND",
+                             absl::StrCat(request->treatment_type(), " not found"));
+    }
+    *response = CurrentForm(*type);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ConsentServiceImpl::SignConsent(ServerContext* context, const v1::SignConsentRequest* request, v1::Consent* response) {
+  return guard_.Run(context, "SignConsent", [&](const Principal& principal) {
+    return Reply(consents_.Create(principal, request->parent(), request->consent(), *request, request->request_id()), response);
+  });
+}
+
+grpc::Status ConsentServiceImpl::GetConsent(ServerContext* context, const v1::GetConsentRequest* request, v1::Consent* response) {
+  return guard_.Run(context, "GetConsent", [&](const Principal& principal) -> absl::Status {
+    if (absl::Status s = Reply(consents_.Get(principal, request->name()), response); !s.ok()) return s;
+    SetCurrentState(*response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ConsentServiceImpl::ListConsents(ServerContext* context, const v1::ListConsentsRequest* request, v1::ListConsentsResponse* response) {
+  return guard_.Run(context, "ListConsents", [&](const Principal& principal) -> absl::Status {
+    absl::Status s = resources::ReplyPage(
+        consents_.List(principal, request->parent(), request->page_size(), request->page_token()),
+        response->mutable_consents(), response->mutable_next_page_token());
+    for (v1::Consent& consent : *response->mutable_consents()) SetCurrentState(consent);
+    return s;
+  });
+}
+
+grpc::Status ConsentServiceImpl::WithdrawConsent(ServerContext* context, const v1::WithdrawConsentRequest* request, v1::Consent* response) {
+  return guard_.Run(context, "WithdrawConsent", [&](const Principal& principal) -> absl::Status {
+    if (request->reason().find_first_not_of(" \t\n") == std::string::npos) {
+      return InvalidField("reason", "is required: record why the patient withdrew consent");
+    }
+    absl::StatusOr<std::vector<std::string>> ids = consents_.ParseName(principal, request->name());
+    if (!ids.ok()) return ids.status();
+    absl::Status s = Reply(
+        consents_.Modify(principal, request->name(), "",
+                         [&](store::Transaction& tx, v1::Consent& consent) -> absl::Status {
+                           if (consent.has_withdraw_time()) {
+                             return ErrorWithReason(absl::StatusCode::kFailedPrecondition,
+                                                    "ALREADY_WITHDRAWN",
+                                                    "this consent was already withdrawn");
+                           }
+                           const absl::Time now = absl::Now();
+                           *consent.mutable_withdraw_time() = ToProtoTime(now);
+                           consent.set_withdraw_reason(request->reason());
+                           consent.set_state(v1::CONSENT_STATE_WITHDRAWN);
+                           const std::string& form = consent.consent_form();
+                           return FlagFutureAppointments(tx, (*ids)[0], (*ids)[1],
+                                                         form.substr(0, form.find("/consentForms/")),
+                                                         now);
+                         }),
+        response);
+    return s;
+  });
+}
+
+grpc::Status ConsentServiceImpl::SubmitScreening(ServerContext* context, const v1::SubmitScreeningRequest* request, v1::Screening* response) {
+  return guard_.Run(context, "SubmitScreening", [&](const Principal& principal) {
+    return Reply(screenings_.Create(principal, request->parent(), request->screening(), *request, request->request_id()), response);
+  });
+}
+
+grpc::Status ConsentServiceImpl::GetScreening(ServerContext* context, const v1::GetScreeningRequest* request, v1::Screening* response) {
+  return guard_.Run(context, "GetScreening", [&](const Principal& principal) {
+    return Reply(screenings_.Get(principal, request->name()), response);
+  });
+}
+
+grpc::Status ConsentServiceImpl::ListScreenings(ServerContext* context, const v1::ListScreeningsRequest* request, v1::ListScreeningsResponse* response) {
+  return guard_.Run(context, "ListScreenings", [&](const Principal& principal) {
+    return resources::ReplyPage(
+        screenings_.List(principal, request->parent(), request->page_size(), request->page_token()),
+        response->mutable_screenings(), response->mutable_next_page_token());
+  });
+}
+
+grpc::Status ConsentServiceImpl::ReviewScreening(ServerContext* context, const v1::ReviewScreeningRequest* request, v1::Screening* response) {
+  return guard_.Run(context, "ReviewScreening", [&](const Principal& principal) -> absl::Status {
+    const v1::ScreeningReview& review = request->review();
+    absl::StatusOr<std::vector<std::string>> ids = screenings_.ParseName(principal, request->name());
+    if (!ids.ok()) return ids.status();
+    FieldViolations v;
+    if (review.reason().find_first_not_of(" \t\n") == std::string::npos) {
+      v.Add("review.reason", "is required: why the clinician decided so");
+    }
+    if (review.outcome() == v1::SCREENING_OUTCOME_UNSPECIFIED ||
+        review.outcome() == v1::SCREENING_OUTCOME_NEEDS_REVIEW) {
+      v.Add("review.outcome", "must be CLEARED, DEFERRED or CONTRAINDICATED");
+    }
+    std::vector<absl::string_view> staff = {"clinics", "practitioners"};
+    absl::StatusOr<std::vector<std::string>> reviewer =
+        ParseResourceName("review.reviewer", review.reviewer(), staff);
+    if (!reviewer.ok() || (*reviewer)[0] != (*ids)[0]) {
+      v.Add("review.reviewer", absl::StrCat("must be a practitioner of clinics/", (*ids)[0]));
+    }
+    if (!v.empty()) return v.ToStatus();
+    return Reply(screenings_.Modify(
+                     principal, request->name(), "",
+                     [&](store::Transaction& tx, v1::Screening& screening) -> absl::Status {
+                       if (absl::Status s = resources::LoadResource<v1::Practitioner>(
+                                                tx, store::kPractitionersTable, {(*ids)[0]},
+                                                (*reviewer)[1], review.reviewer())
+                                                .status();
+                           !s.ok()) {
+                         return s;
+                       }
+                       *screening.mutable_review() = review;
+                       *screening.mutable_review()->mutable_review_time() = ToProtoTime(absl::Now());
+                       return absl::OkStatus();
+                     }),
+                 response);
+  });
+}
+
+grpc::Status ConsentServiceImpl::GetClearance(ServerContext* context, const v1::GetClearanceRequest* request, v1::Clearance* response) {
+  return guard_.Run(context, "GetClearance", [&](const Principal& principal) -> absl::Status {
+    std::vector<absl::string_view> pattern = {"clinics", "patients"};
+    absl::StatusOr<std::vector<std::string>> ids =
+        ParseResourceName("patient", request->patient(), pattern);
+    if (!ids.ok()) return ids.status();
+    if (absl::Status s = auth::CheckClinicAccess(principal, (*ids)[0]); !s.ok()) return s;
+    const v1::TreatmentType* type = registry_.FindTreatmentType(request->treatment_type());
+    if (type == nullptr) {
+      return InvalidField("treatment_type", "must be a treatment type a loaded plugin provides");
+    }
+    const absl::Time time = request->has_time() ? FromProtoTime(request->time()) : absl::Now();
+    return db_.Read([&](store::Transaction& tx) -> absl::Status {
+      if (absl::Status s = resources::LoadResource<v1::Patient>(tx, store::kPatientsTable,
+                                                               {(*ids)[0]}, (*ids)[1],
+                                                               request->patient())
+                               .status();
+          !s.ok()) {
+        return s;
+      }
+      return Reply(ClearanceFor(tx, *type, (*ids)[0], (*ids)[1], time), response);
+    });
+  });
+}
+
+}  // namespace clinicd::consent
