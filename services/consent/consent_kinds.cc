@@ -8,6 +8,7 @@
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
+#include "services/consent/signature_image.h"
 #include "services/resources/load_resource.h"
 #include "services/store/tables.h"
 
@@ -18,7 +19,6 @@ using clinic::v1::Consent;
 using clinic::v1::Screening;
 
 constexpr size_t kMaxSignatureBytes = 512 * 1024;
-constexpr char kPngMagic[] = "\x89PNG\r\n\x1a\n";
 
 absl::StatusOr<absl::TimeZone> ClinicZone(store::Transaction& tx, const std::string& clinic_id) {
   absl::StatusOr<clinic::v1::Clinic> clinic = resources::LoadResource<clinic::v1::Clinic>(
@@ -47,10 +47,13 @@ void CheckSignature(FieldViolations& v, const Consent& consent) {
     case clinic::v1::SIGNATURE_METHOD_TYPED_NAME:
       break;
     case clinic::v1::SIGNATURE_METHOD_DRAWN:
-      if (consent.signature_image().size() < sizeof(kPngMagic) - 1 ||
-          consent.signature_image().compare(0, sizeof(kPngMagic) - 1, kPngMagic) != 0 ||
+      if (consent.signature_image().empty() ||
           consent.signature_image().size() > kMaxSignatureBytes) {
-        v.Add("consent.signature_image", "must be a PNG image of at most 512 KiB for a drawn signature");
+        v.Add("consent.signature_image",
+              "must be a PNG image of at most 512 KiB for a drawn signature");
+      } else {
+        v.AddIfError("consent.signature_image",
+                     DecodeSignaturePng(consent.signature_image()).status());
       }
       break;
     case clinic::v1::SIGNATURE_METHOD_VERBAL:
@@ -133,6 +136,7 @@ resources::ResourceKind<Consent> ConsentKind(const plugin_host::TreatmentRegistr
     *consent.mutable_expire_time() =
         ToProtoTime(protocol::AddPeriod(now, type->consent_form().validity(), *zone));
     consent.set_state(clinic::v1::CONSENT_STATE_ACTIVE);
+    consent.set_form_text(current.text());
     consent.clear_withdraw_time();
     consent.clear_withdraw_reason();
     return absl::OkStatus();

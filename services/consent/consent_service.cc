@@ -9,6 +9,7 @@
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 #include "services/consent/clearance_query.h"
+#include "services/consent/consent_document.h"
 #include "services/consent/consent_kinds.h"
 #include "services/domain/clearance.h"
 #include "services/resources/load_resource.h"
@@ -132,6 +133,45 @@ grpc::Status ConsentServiceImpl::WithdrawConsent(ServerContext* context, const v
                          }),
         response);
     return s;
+  });
+}
+
+grpc::Status ConsentServiceImpl::ExportConsentDocument(ServerContext* context, const v1::ExportConsentDocumentRequest* request, v1::ExportConsentDocumentResponse* response) {
+  return guard_.Run(context, "ExportConsentDocument", [&](const Principal& principal) -> absl::Status {
+    absl::StatusOr<std::vector<std::string>> ids = consents_.ParseName(principal, request->name());
+    if (!ids.ok()) return ids.status();
+    ConsentDocument document;
+    absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
+      if (absl::Status s = consents_.Load(tx, *ids, request->name(), document.consent); !s.ok()) {
+        return s;
+      }
+      absl::StatusOr<v1::Clinic> clinic = resources::LoadResource<v1::Clinic>(
+          tx, store::kClinicsTable, {}, (*ids)[0], absl::StrCat("clinics/", (*ids)[0]));
+      if (!clinic.ok()) return clinic.status();
+      document.clinic = *std::move(clinic);
+      absl::StatusOr<v1::Patient> patient = resources::LoadResource<v1::Patient>(
+          tx, store::kPatientsTable, {(*ids)[0]}, (*ids)[1], "the patient");
+      if (!patient.ok()) return patient.status();
+      document.patient = *std::move(patient);
+      const std::string& witness = document.consent.witness();
+      if (!witness.empty()) {
+        absl::StatusOr<v1::Practitioner> practitioner = resources::LoadResource<v1::Practitioner>(
+            tx, store::kPractitionersTable, {(*ids)[0]}, witness.substr(witness.rfind('/') + 1),
+            witness);
+        document.witness_name = practitioner.ok() ? practitioner->display_name() : witness;
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    SetCurrentState(document.consent);
+    const std::string& form = document.consent.consent_form();
+    const v1::TreatmentType* type =
+        registry_.FindTreatmentType(form.substr(0, form.find("/consentForms/")));
+    document.treatment_name = type != nullptr ? type->display_name() : form;
+    absl::StatusOr<std::string> pdf = RenderConsentPdf(document);
+    if (!pdf.ok()) return pdf.status();
+    response->set_pdf(*std::move(pdf));
+    return absl::OkStatus();
   });
 }
 

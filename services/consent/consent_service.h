@@ -12,8 +12,7 @@ namespace v1 = ::clinic::v1;
 
 // clinic.v1.ConsentService: consent forms from the plugins, signed and
 // withdrawn consents, screenings with their evaluation and review, and the
-// clearance that gates treatment. (ExportConsentDocument is not built yet
-// and answers UNIMPLEMENTED.)
+// clearance that gates treatment, and a signed consent as a PDF.
 class ConsentServiceImpl final : public v1::ConsentService::Service {
  public:
   ConsentServiceImpl(store::Database& db, const plugin_host::TreatmentRegistry& registry);
@@ -23,6 +22,7 @@ class ConsentServiceImpl final : public v1::ConsentService::Service {
   grpc::Status GetConsent(grpc::ServerContext* context, const v1::GetConsentRequest* request, v1::Consent* response) override;
   grpc::Status ListConsents(grpc::ServerContext* context, const v1::ListConsentsRequest* request, v1::ListConsentsResponse* response) override;
   grpc::Status WithdrawConsent(grpc::ServerContext* context, const v1::WithdrawConsentRequest* request, v1::Consent* response) override;
+  grpc::Status ExportConsentDocument(grpc::ServerContext* context, const v1::ExportConsentDocumentRequest* request, v1::ExportConsentDocumentResponse* response) override;
   grpc::Status SubmitScreening(grpc::ServerContext* context, const v1::SubmitScreeningRequest* request, v1::Screening* response) override;
   grpc::Status GetScreening(grpc::ServerContext* context, const v1::GetScreeningRequest* request, v1::Screening* response) override;
   grpc::Status ListScreenings(grpc::ServerContext* context, const v1::ListScreeningsRequest* request, v1::ListScreeningsResponse* response) override;

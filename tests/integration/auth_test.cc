@@ -1,7 +1,7 @@
 // Every RPC but health needs a valid key whose role may call it, and a key
 // limited to clinics never sees another clinic's data.
 
-#include "clinic/v1/consent_service.grpc.pb.h"
+#include "clinic/v1/follow_up_service.grpc.pb.h"
 #include "tests/integration/rpc_test_base.h"
 
 namespace clinicd::testing {
@@ -115,10 +115,10 @@ TEST_F(AuthTest, ClinicLimitedKeySeesOnlyItsClinic) {
 }
 
 TEST_F(AuthTest, DeclaredButUnbuiltRpcsAnswerUnimplemented) {
-  auto consent = clinic::v1::ConsentService::NewStub(server_.channel());
-  clinic::v1::ExportConsentDocumentResponse document;
-  grpc::Status status = consent->ExportConsentDocument(
-      AuthedContext(admin_key_).get(), clinic::v1::ExportConsentDocumentRequest(), &document);
+  auto follow_up = clinic::v1::FollowUpService::NewStub(server_.channel());
+  clinic::v1::ListSeriesResponse series;
+  grpc::Status status = follow_up->ListSeries(AuthedContext(admin_key_).get(),
+                                              clinic::v1::ListSeriesRequest(), &series);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 

@@ -247,14 +247,14 @@ class PythonClientInteropTest(unittest.TestCase):
         try:
             generate_stubs(os.path.join(cls.work_dir, "stubs"))
             global practice_pb2, practice_grpc, patient_pb2, patient_grpc
-            global consent_pb2, consent_grpc, status_pb2, error_details_pb2
+            global follow_up_pb2, follow_up_grpc, status_pb2, error_details_pb2
             global code_pb2, health_pb2, health_grpc
             from clinic.v1 import practice_service_pb2 as practice_pb2
             from clinic.v1 import practice_service_pb2_grpc as practice_grpc
             from clinic.v1 import patient_service_pb2 as patient_pb2
             from clinic.v1 import patient_service_pb2_grpc as patient_grpc
-            from clinic.v1 import consent_service_pb2 as consent_pb2
-            from clinic.v1 import consent_service_pb2_grpc as consent_grpc
+            from clinic.v1 import follow_up_service_pb2 as follow_up_pb2
+            from clinic.v1 import follow_up_service_pb2_grpc as follow_up_grpc
             from google.rpc import code_pb2, error_details_pb2, status_pb2
             from interop_health import health_pb2
             from interop_health import health_pb2_grpc as health_grpc
@@ -266,7 +266,7 @@ class PythonClientInteropTest(unittest.TestCase):
             grpc.channel_ready_future(cls.channel).result(timeout=RPC_TIMEOUT_S)
             cls.practice = practice_grpc.PracticeServiceStub(cls.channel)
             cls.patients = patient_grpc.PatientServiceStub(cls.channel)
-            cls.consent = consent_grpc.ConsentServiceStub(cls.channel)
+            cls.follow_up = follow_up_grpc.FollowUpServiceStub(cls.channel)
             cls.health = health_grpc.HealthStub(cls.channel)
         except BaseException:
             cls._cleanup()
@@ -450,11 +450,10 @@ class PythonClientInteropTest(unittest.TestCase):
 
     # (g) Declared but not yet built services answer UNIMPLEMENTED.
 
-    def test_g_export_consent_document_is_unimplemented(self):
+    def test_g_list_series_is_unimplemented(self):
         with self.assertRaises(grpc.RpcError) as caught:
-            self.consent.ExportConsentDocument(
-                consent_pb2.ExportConsentDocumentRequest(
-                    name="clinics/none/patients/none/consents/none"),
+            self.follow_up.ListSeries(
+                follow_up_pb2.ListSeriesRequest(parent="clinics/none"),
                 metadata=self.admin(), timeout=RPC_TIMEOUT_S)
         self.assertEqual(caught.exception.code(), grpc.StatusCode.UNIMPLEMENTED,
                          caught.exception.details())
