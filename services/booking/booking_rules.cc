@@ -319,9 +319,17 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
     if (screening || consent) *blocking.add_reasons() = reason;
   }
   if (!blocking.reasons().empty()) {
-    if (clearance->has_earliest_treatable_time()) {
-      *blocking.mutable_earliest_treatable_time() = clearance->earliest_treatable_time();
+    // Earliest time from the reasons that block booking: all timed, or none.
+    std::optional<absl::Time> lifts;
+    for (const auto& reason : blocking.reasons()) {
+      if (!reason.has_until_time()) {
+        lifts.reset();
+        break;
+      }
+      const absl::Time until = FromProtoTime(reason.until_time());
+      lifts = lifts ? std::max(*lifts, until) : until;
     }
+    if (lifts) *blocking.mutable_earliest_treatable_time() = ToProtoTime(*lifts);
     return consent::ClearanceRefusal(blocking, "book this session");
   }
   return absl::OkStatus();
