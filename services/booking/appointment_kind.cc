@@ -53,7 +53,6 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
   kind.parent_table = store::kClinicsTable;
   kind.mutable_fields = {"start_time", "practitioner", "room", "numbing"};
   kind.order = {"start_time", /*integer=*/true};
-  kind.order_key = [](const Appointment& a) { return absl::StrCat(ProtoTimeMicros(a.start_time())); };
   kind.validate = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
                               const Appointment* previous, Appointment& appointment) -> absl::Status {
     if (previous == nullptr) {

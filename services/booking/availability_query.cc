@@ -123,10 +123,9 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
     absl::StatusOr<clinic::v1::Clinic> clinic = resources::LoadResource<clinic::v1::Clinic>(
         tx, store::kClinicsTable, {}, clinic_id, request.parent());
     if (!clinic.ok()) return clinic.status();
-    absl::TimeZone zone;
-    if (!absl::LoadTimeZone(clinic->time_zone(), &zone)) {
-      return absl::InternalError("the clinic's stored time zone does not load");
-    }
+    absl::StatusOr<absl::TimeZone> clinic_zone = domain::ClinicTimeZone(*clinic);
+    if (!clinic_zone.ok()) return clinic_zone.status();
+    const absl::TimeZone zone = *clinic_zone;
     const absl::Time from = domain::ResolveLocal(absl::CivilSecond(*first), zone);
     const absl::Time to = domain::ResolveLocal(absl::CivilSecond(*last + 1), zone);
 

@@ -226,10 +226,9 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
   absl::StatusOr<clinic::v1::Clinic> clinic = resources::LoadResource<clinic::v1::Clinic>(
       tx, store::kClinicsTable, {}, clinic_id, absl::StrCat("clinics/", clinic_id));
   if (!clinic.ok()) return clinic.status();
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(clinic->time_zone(), &zone)) {
-    return absl::InternalError("the clinic's stored time zone does not load");
-  }
+  absl::StatusOr<absl::TimeZone> clinic_zone = domain::ClinicTimeZone(*clinic);
+  if (!clinic_zone.ok()) return clinic_zone.status();
+  const absl::TimeZone zone = *clinic_zone;
   if (absl::Status s = resources::LoadResource<clinic::v1::Patient>(
                            tx, store::kPatientsTable, {clinic_id}, patient_id, appointment.patient())
                            .status();

@@ -9,6 +9,7 @@
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 #include "services/consent/signature_image.h"
+#include "services/domain/schedule.h"
 #include "services/resources/load_resource.h"
 #include "services/store/tables.h"
 
@@ -24,11 +25,7 @@ absl::StatusOr<absl::TimeZone> ClinicZone(store::Transaction& tx, const std::str
   absl::StatusOr<clinic::v1::Clinic> clinic = resources::LoadResource<clinic::v1::Clinic>(
       tx, store::kClinicsTable, {}, clinic_id, absl::StrCat("clinics/", clinic_id));
   if (!clinic.ok()) return clinic.status();
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(clinic->time_zone(), &zone)) {
-    return absl::InternalError("the clinic's stored time zone does not load");
-  }
-  return zone;
+  return domain::ClinicTimeZone(*clinic);
 }
 
 // Checks who signed and how; records violations.
@@ -83,7 +80,6 @@ resources::ResourceKind<Consent> ConsentKind(const plugin_host::TreatmentRegistr
   kind.table = store::kConsentsTable;
   kind.parent_table = store::kPatientsTable;
   kind.order = {"sign_time", /*integer=*/true};
-  kind.order_key = [](const Consent& c) { return absl::StrCat(ProtoTimeMicros(c.sign_time())); };
   kind.validate = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
                               const Consent* previous, Consent& consent) -> absl::Status {
     if (previous != nullptr) return absl::OkStatus();  // Withdrawal only.
@@ -158,7 +154,6 @@ resources::ResourceKind<Screening> ScreeningKind(const plugin_host::TreatmentReg
   kind.table = store::kScreeningsTable;
   kind.parent_table = store::kPatientsTable;
   kind.order = {"create_time", /*integer=*/true};
-  kind.order_key = [](const Screening& s) { return absl::StrCat(ProtoTimeMicros(s.create_time())); };
   kind.validate = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
                               const Screening* previous, Screening& screening) -> absl::Status {
     if (previous != nullptr) return absl::OkStatus();  // Review only.

@@ -9,6 +9,14 @@ absl::Time ResolveLocal(const absl::CivilSecond& local, const absl::TimeZone& zo
   return info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
 }
 
+absl::StatusOr<absl::TimeZone> ClinicTimeZone(const clinic::v1::Clinic& clinic) {
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(clinic.time_zone(), &zone)) {
+    return absl::InternalError("the clinic's stored time zone does not load");
+  }
+  return zone;
+}
+
 int DayOfWeekNumber(absl::CivilDay day) {
   switch (absl::GetWeekday(day)) {
     case absl::Weekday::monday:

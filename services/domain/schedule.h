@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "clinic/v1/practice_service.pb.h"
@@ -38,6 +39,10 @@ absl::Time ResolveLocal(const absl::CivilSecond& local, const absl::TimeZone& zo
 std::vector<Interval> WorkingIntervals(const clinic::v1::Practitioner& practitioner,
                                        const absl::TimeZone& zone, absl::CivilDay first,
                                        absl::CivilDay last);
+
+// The time zone of a stored clinic (validated when it was written, so a
+// failure here is INTERNAL: the tz database changed under us).
+absl::StatusOr<absl::TimeZone> ClinicTimeZone(const clinic::v1::Clinic& clinic);
 
 // The google.type.DayOfWeek number (MONDAY = 1 ... SUNDAY = 7) of `day`.
 int DayOfWeekNumber(absl::CivilDay day);

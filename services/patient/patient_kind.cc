@@ -26,9 +26,6 @@ resources::ResourceKind<Patient> PatientKind() {
     return domain::ValidatePatient("patient", *clinic, previous, absl::Now(), patient);
   };
   kind.order = {"sort_key", /*integer=*/false};
-  kind.order_key = [](const Patient& patient) {
-    return domain::PatientSortKey(patient.family_name(), patient.given_name());
-  };
   kind.columns = [](const Patient& patient) {
     store::ColumnValue phone;
     if (!patient.phone_number().empty()) phone = patient.phone_number();

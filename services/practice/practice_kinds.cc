@@ -86,9 +86,6 @@ resources::ResourceKind<TimeOff> TimeOffKind() {
                                   period.end_time(), period.reason());
   };
   kind.order = {"start_time", /*integer=*/true};
-  kind.order_key = [](const TimeOff& period) {
-    return absl::StrCat(ProtoTimeMicros(period.start_time()));
-  };
   kind.columns = [](const TimeOff& period) {
     return std::vector<store::Column>{{"start_time", ProtoTimeMicros(period.start_time())},
                                       {"end_time", ProtoTimeMicros(period.end_time())}};
@@ -109,9 +106,6 @@ resources::ResourceKind<Closure> ClosureKind() {
                                   period.end_time(), period.reason());
   };
   kind.order = {"start_time", /*integer=*/true};
-  kind.order_key = [](const Closure& period) {
-    return absl::StrCat(ProtoTimeMicros(period.start_time()));
-  };
   kind.columns = [](const Closure& period) {
     return std::vector<store::Column>{{"start_time", ProtoTimeMicros(period.start_time())},
                                       {"end_time", ProtoTimeMicros(period.end_time())}};

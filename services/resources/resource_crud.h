@@ -123,29 +123,34 @@ class ResourceCrud final {
     Page<M> page;
     absl::Status status = db_.Read([&](store::Transaction& tx) -> absl::Status {
       std::vector<std::string> cursor = *after;
+      const bool by_id = kind_.order.column == "id";
+      std::vector<std::vector<std::string>> keys;
       bool more = true;
       // Top-level rows may be hidden from a key limited to some clinics, so
       // keep reading until the page is full or the table ends.
       while (more && static_cast<int>(page.items.size()) <= *limit) {
-        absl::StatusOr<std::vector<store::ResourceRow>> rows = store::ListRows(
+        absl::StatusOr<std::vector<store::ListedRow>> rows = store::ListRows(
             tx, kind_.table, *scope, kind_.order, cursor, *limit + 1);
         if (!rows.ok()) return rows.status();
         more = static_cast<int>(rows->size()) == *limit + 1;
-        for (store::ResourceRow& row : *rows) {
+        for (store::ListedRow& listed : *rows) {
+          store::ResourceRow& row = listed.row;
           M item;
           if (!item.ParseFromString(row.data)) {
             return absl::InternalError(absl::StrCat("stored row ", row.id, " is corrupt"));
           }
           SetEtag(item, row.revision);
-          cursor = KeyOf(item, row.id);
+          // The stored order value, not recomputed (folding names is slow).
+          cursor = by_id ? std::vector<std::string>{row.id}
+                         : std::vector<std::string>{listed.order_value, row.id};
           if (scope->empty() && !principal.CanAccessClinic(row.id)) continue;
           page.items.push_back(std::move(item));
+          keys.push_back(cursor);
         }
       }
       if (static_cast<int>(page.items.size()) > *limit) {
         page.items.resize(*limit);
-        page.next_page_token = EncodePageToken(
-            KeyOf(page.items.back(), LastId(page.items.back())), fingerprint);
+        page.next_page_token = EncodePageToken(keys[*limit - 1], fingerprint);
       }
       return absl::OkStatus();
     });
@@ -292,17 +297,6 @@ class ResourceCrud final {
 
   std::vector<store::Column> Columns(const M& resource) const {
     return kind_.columns ? kind_.columns(resource) : std::vector<store::Column>{};
-  }
-
-  // The keyset position of `item`: (order key, id) or just id.
-  std::vector<std::string> KeyOf(const M& item, const std::string& id) const {
-    if (kind_.order.column == "id") return {id};
-    return {kind_.order_key(item), id};
-  }
-
-  static std::string LastId(const M& item) {
-    const std::string name = GetName(item);
-    return name.substr(name.rfind('/') + 1);
   }
 
   store::Database& db_;

@@ -38,9 +38,8 @@ struct ResourceKind {
       validate;
   // Extra indexed columns of a resource's row; empty when none.
   std::function<std::vector<store::Column>(const M&)> columns;
-  // How lists are ordered, and a resource's value of the order column.
+  // How lists are ordered; `columns` must fill the order column.
   store::ListOrder order;
-  std::function<std::string(const M&)> order_key;
   // Why a delete is refused when other records still refer to the resource.
   absl::string_view delete_blocked = "other records still refer to it";
 };

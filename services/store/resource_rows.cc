@@ -31,13 +31,15 @@ void BindColumn(Statement& stmt, int index, const ColumnValue& value) {
   }
 }
 
-absl::StatusOr<std::vector<ResourceRow>> CollectRows(Statement& stmt) {
-  std::vector<ResourceRow> rows;
+// Rows of a SELECT id, revision, data, <order value> query.
+absl::StatusOr<std::vector<ListedRow>> CollectRows(Statement& stmt) {
+  std::vector<ListedRow> rows;
   while (true) {
     absl::StatusOr<bool> has_row = stmt.Step();
     if (!has_row.ok()) return has_row.status();
     if (!*has_row) return rows;
-    rows.push_back({stmt.ColumnText(0), stmt.ColumnInt(1), stmt.ColumnBlob(2)});
+    rows.push_back({{stmt.ColumnText(0), stmt.ColumnInt(1), stmt.ColumnBlob(2)},
+                    stmt.ColumnText(3)});
   }
 }
 
@@ -47,25 +49,25 @@ absl::StatusOr<std::optional<ResourceRow>> FindRow(
     Transaction& tx, const ResourceTable& table,
     const std::vector<std::string>& scope, absl::string_view id) {
   absl::StatusOr<Statement> stmt =
-      tx.Prepare(absl::StrCat("SELECT id, revision, data FROM ", table.table,
+      tx.Prepare(absl::StrCat("SELECT id, revision, data, id FROM ", table.table,
                               " WHERE id = ?1 AND ", ScopeClause(table, 2)));
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, id);
   BindScope(*stmt, scope, 2);
-  absl::StatusOr<std::vector<ResourceRow>> rows = CollectRows(*stmt);
+  absl::StatusOr<std::vector<ListedRow>> rows = CollectRows(*stmt);
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<ResourceRow>();
-  return std::optional<ResourceRow>(std::move(rows->front()));
+  return std::optional<ResourceRow>(std::move(rows->front().row));
 }
 
-absl::StatusOr<std::vector<ResourceRow>> ListRows(
+absl::StatusOr<std::vector<ListedRow>> ListRows(
     Transaction& tx, const ResourceTable& table,
     const std::vector<std::string>& scope, const ListOrder& order,
     const std::vector<std::string>& after, int limit) {
   const absl::string_view order_column = order.column;
   const int next = 2 + static_cast<int>(scope.size());
-  std::string sql = absl::StrCat("SELECT id, revision, data FROM ", table.table,
-                                 " WHERE ", ScopeClause(table, 2));
+  std::string sql = absl::StrCat("SELECT id, revision, data, ", order.column, " FROM ",
+                                 table.table, " WHERE ", ScopeClause(table, 2));
   const bool by_id = order_column == "id";
   if (!after.empty()) {
     // Row-value comparison: the page starts strictly after the last key.

@@ -42,6 +42,13 @@ struct ResourceRow {
   std::string data;
 };
 
+// A row of a list, with its value of the order column as text (the page
+// cursor), so callers need not recompute it from the message.
+struct ListedRow {
+  ResourceRow row;
+  std::string order_value;
+};
+
 // The row `id` under `scope` (values for table.scope_columns), if present.
 absl::StatusOr<std::optional<ResourceRow>> FindRow(
     Transaction& tx, const ResourceTable& table,
@@ -55,7 +62,7 @@ struct ListOrder {
 
 // Up to `limit` rows under `scope` in `order`, after the key (order value,
 // id) of the previous page; `after` empty = first page.
-absl::StatusOr<std::vector<ResourceRow>> ListRows(
+absl::StatusOr<std::vector<ListedRow>> ListRows(
     Transaction& tx, const ResourceTable& table,
     const std::vector<std::string>& scope, const ListOrder& order,
     const std::vector<std::string>& after, int limit);
