@@ -618,6 +618,55 @@ TEST_F(ScreeningTest, IsotretinoinAMonthAgoContraindicatesUntilSixCalendarMonths
   EXPECT_EQ(InBerlin(clearance.earliest_treatable_time()), InBerlin(expected));
 }
 
+TEST_F(ScreeningTest, EverySeedRuleThroughTheApiAtItsBoundary) {
+  // Each timed rule: answered so its window ends exactly at the session,
+  // the session is cleared; one second later, it is restricted until then.
+  const absl::Time session = At(MondayAtLeastDaysAhead(14), 10);
+  const absl::CivilDay day = absl::ToCivilDay(session, Berlin());
+  struct Rule {
+    const char* question;
+    const char* rule_id;
+    clinic::v1::ScreeningOutcome outcome;
+    absl::Time window_start;  // answer whose window ends exactly at `session`
+  };
+  const Rule rules[] = {
+      {"isotretinoin_last_dose", "isotretinoin_within_6_months",
+       clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED, PlusCalendarMonths(session, -6)},
+      {"antihistamine_last_dose", "antihistamine_within_24_hours",
+       clinic::v1::SCREENING_OUTCOME_DEFERRED, session - absl::Hours(24)},
+      {"sun_exposure_last", "sun_within_12_hours", clinic::v1::SCREENING_OUTCOME_DEFERRED,
+       session - absl::Hours(12)},
+      {"retinoid_or_vitamin_c_last_use", "actives_within_3_days",
+       clinic::v1::SCREENING_OUTCOME_DEFERRED, At(day - 3, 10)},
+      {"peel_or_laser_last", "peel_or_laser_within_7_days", clinic::v1::SCREENING_OUTCOME_DEFERRED,
+       At(day - 7, 10)},
+  };
+  for (const Rule& rule : rules) {
+    SCOPED_TRACE(rule.question);
+    Screening at_edge = NothingToReport();
+    *at_edge.mutable_evaluate_time() = ToProto(session);
+    AnswerTime(at_edge, rule.question, rule.window_start);
+    Screening out;
+    ASSERT_TRUE(Submit(patient_.name(), at_edge, &out).ok());
+    EXPECT_EQ(out.outcome(), clinic::v1::SCREENING_OUTCOME_CLEARED);
+
+    Screening inside = NothingToReport();
+    *inside.mutable_evaluate_time() = ToProto(session);
+    AnswerTime(inside, rule.question, rule.window_start + absl::Seconds(1));
+    ASSERT_TRUE(Submit(patient_.name(), inside, &out).ok());
+    EXPECT_EQ(out.outcome(), rule.outcome);
+    ASSERT_EQ(out.findings_size(), 1);
+    EXPECT_EQ(out.findings(0).rule_id(), rule.rule_id);
+    EXPECT_EQ(InUtc(out.until_time()), InUtc(ToProto(session + absl::Seconds(1))));
+  }
+  // The yes/no rule: medications ask for a clinician's review.
+  Screening medications = NothingToReport();
+  AnswerYes(medications, "other_medications");
+  Screening out;
+  ASSERT_TRUE(Submit(patient_.name(), medications, &out).ok());
+  EXPECT_EQ(out.outcome(), clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW);
+}
+
 TEST_F(ScreeningTest, MissingAnswerIsRefusedNamingTheQuestion) {
   Screening screening = NothingToReport();
   screening.mutable_answers()->erase(screening.mutable_answers()->begin() + 1);  // antihistamine
