@@ -30,6 +30,8 @@ namespace clinicd::testing {
 namespace {
 
 using clinic::v1::Appointment;
+using plugins::test_time::At;
+using plugins::test_time::ParseRfc3339;
 using plugins::test_time::Berlin;
 using plugins::test_time::FromProto;
 using plugins::test_time::InBerlin;
@@ -50,17 +52,6 @@ constexpr char kRoomTurnaroundOverlapSql[] =
     "SELECT COUNT(*) FROM appointments a JOIN appointments b ON a.id < b.id "
     "AND a.state IN (1,2) AND b.state IN (1,2) AND a.room_id = b.room_id "
     "AND a.start_time < b.room_end_time AND b.start_time < a.room_end_time";
-
-absl::Time At(absl::CivilDay day, int hour, int minute = 0) {
-  return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), hour, minute, 0),
-                         Berlin());
-}
-
-absl::Time ParseRfc3339(const std::string& text) {
-  absl::Time time;
-  std::string error;
-  return absl::ParseTime(absl::RFC3339_full, text, &time, &error) ? time : absl::InfinitePast();
-}
 
 // Releases all parties at once when the last one arrives (std::latch is
 // C++20).

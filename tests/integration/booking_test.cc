@@ -23,6 +23,9 @@ namespace {
 using clinic::v1::Appointment;
 using clinic::v1::SearchAvailabilityResponse;
 using google::protobuf::util::MessageDifferencer;
+using plugins::test_time::At;
+using plugins::test_time::MondayAtLeastDaysAhead;
+using plugins::test_time::ParseRfc3339;
 using plugins::test_time::Berlin;
 using plugins::test_time::FromProto;
 using plugins::test_time::InBerlin;
@@ -31,27 +34,6 @@ using plugins::test_time::ToProto;
 
 constexpr char kMicroneedling[] = "treatmentTypes/microneedling";
 constexpr char kDevice[] = "microneedling_device";
-
-// `hour`:`minute` local time in Berlin on `day`.
-absl::Time At(absl::CivilDay day, int hour, int minute = 0) {
-  return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), hour, minute, 0),
-                         Berlin());
-}
-
-// The instant an RFC 3339 metadata value names (InfinitePast when it does
-// not parse, so a comparison fails loudly).
-absl::Time ParseRfc3339(const std::string& text) {
-  absl::Time time;
-  std::string error;
-  return absl::ParseTime(absl::RFC3339_full, text, &time, &error) ? time : absl::InfinitePast();
-}
-
-// The first Monday, in Berlin, at least `days` days from now.
-absl::CivilDay MondayAtLeastDaysAhead(int days) {
-  absl::CivilDay day = absl::ToCivilDay(absl::Now(), Berlin()) + days;
-  while (absl::GetWeekday(day) != absl::Weekday::monday) ++day;
-  return day;
-}
 
 // The last `weekday` of `month` in `year`.
 absl::CivilDay LastWeekdayOf(int year, int month, absl::Weekday weekday) {

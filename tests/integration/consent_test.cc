@@ -32,6 +32,9 @@ using clinic::v1::Consent;
 using clinic::v1::ConsentForm;
 using clinic::v1::Screening;
 using clinic::v1::SignConsentRequest;
+using plugins::test_time::At;
+using plugins::test_time::MondayAtLeastDaysAhead;
+using plugins::test_time::ParseRfc3339;
 using plugins::test_time::Berlin;
 using plugins::test_time::FromProto;
 using plugins::test_time::InBerlin;
@@ -70,19 +73,6 @@ std::string Sha256Hex(const std::string& text) {
   return hex;
 }
 
-// `hour`:`minute` local time in Berlin on `day`.
-absl::Time At(absl::CivilDay day, int hour, int minute = 0) {
-  return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), hour, minute, 0),
-                         Berlin());
-}
-
-// The first Monday, in Berlin, at least `days` days from now.
-absl::CivilDay MondayAtLeastDaysAhead(int days) {
-  absl::CivilDay day = absl::ToCivilDay(absl::Now(), Berlin()) + days;
-  while (absl::GetWeekday(day) != absl::Weekday::monday) ++day;
-  return day;
-}
-
 // `time` plus `months` calendar months in Berlin: same local time of day,
 // the day clamped to the target month's last day.
 absl::Time PlusCalendarMonths(absl::Time time, int months) {
@@ -93,14 +83,6 @@ absl::Time PlusCalendarMonths(absl::Time time, int months) {
                                  local.hour(), local.minute(), local.second());
   const absl::Duration fraction = time - absl::FromUnixSeconds(absl::ToUnixSeconds(time));
   return absl::FromCivil(target, Berlin()) + fraction;
-}
-
-// The instant an RFC 3339 metadata value names (InfinitePast when it does
-// not parse, so a comparison fails loudly).
-absl::Time ParseRfc3339(const std::string& text) {
-  absl::Time time;
-  std::string error;
-  return absl::ParseTime(absl::RFC3339_full, text, &time, &error) ? time : absl::InfinitePast();
 }
 
 // The first quarter hour at or after `after` from which two hours stay on

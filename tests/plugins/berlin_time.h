@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace clinicd::plugins::test_time {
@@ -47,6 +48,27 @@ inline std::string InBerlin(absl::Time time) {
 // `time` in UTC, e.g. "2027-03-15 09:00:00 UTC".
 inline std::string InUtc(absl::Time time) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", time, absl::UTCTimeZone());
+}
+
+// `hour`:`minute` local time in Berlin on `day`.
+inline absl::Time At(absl::CivilDay day, int hour, int minute = 0) {
+  return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), hour, minute, 0),
+                         Berlin());
+}
+
+// The first Monday, in Berlin, at least `days` days from now.
+inline absl::CivilDay MondayAtLeastDaysAhead(int days) {
+  absl::CivilDay day = absl::ToCivilDay(absl::Now(), Berlin()) + days;
+  while (absl::GetWeekday(day) != absl::Weekday::monday) ++day;
+  return day;
+}
+
+// The instant an RFC 3339 value (e.g. error metadata) names; InfinitePast
+// when it does not parse, so a comparison fails loudly.
+inline absl::Time ParseRfc3339(const std::string& text) {
+  absl::Time time;
+  std::string error;
+  return absl::ParseTime(absl::RFC3339_full, text, &time, &error) ? time : absl::InfinitePast();
 }
 
 inline google::protobuf::Timestamp ToProto(absl::Time time) {
