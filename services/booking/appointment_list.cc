@@ -43,14 +43,11 @@ absl::StatusOr<clinic::v1::ListAppointmentsResponse> ListAppointments(
                                Filter{"room", request.room(), "rooms", "room_id"},
                                Filter{"patient", request.patient(), "patients", "patient_id"}}) {
     if (filter.name.empty()) continue;
-    std::vector<absl::string_view> pattern = {"clinics", filter.collection};
-    absl::StatusOr<std::vector<std::string>> ids = ParseResourceName(filter.field, filter.name, pattern);
-    if (!ids.ok() || (*ids)[0] != clinic_id) {
-      violations.Add(filter.field, absl::StrCat("must be a resource of ", request.parent()));
-      continue;
-    }
+    const std::string id =
+        IdInClinic(violations, filter.field, filter.name, clinic_id, filter.collection);
+    if (id.empty()) continue;
     absl::StrAppend(&sql, " AND ", filter.column, " = ?", 5 + text_params.size());
-    text_params.push_back((*ids)[1]);
+    text_params.push_back(id);
   }
   const int time_param = 5 + static_cast<int>(text_params.size());
   if (request.has_start_time()) absl::StrAppend(&sql, " AND start_time >= ?", time_param);

@@ -98,19 +98,14 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
                                             kMaxDays - 1, " days after it"));
   }
   const std::string prefix = request.parent() + "/";
-  auto id_in = [&](const std::string& field, const std::string& name, absl::string_view kind) {
-    std::vector<absl::string_view> pattern = {"clinics", kind};
-    absl::StatusOr<std::vector<std::string>> ids = ParseResourceName(field, name, pattern);
-    if (!ids.ok() || (*ids)[0] != clinic_id) {
-      violations.Add(field, absl::StrCat("must be a resource of ", request.parent()));
-      return std::string();
-    }
-    return (*ids)[1];
-  };
   const std::string practitioner_id =
-      request.practitioner().empty() ? "" : id_in("practitioner", request.practitioner(), "practitioners");
+      request.practitioner().empty()
+          ? ""
+          : IdInClinic(violations, "practitioner", request.practitioner(), clinic_id, "practitioners");
   const std::string patient_id =
-      request.patient().empty() ? "" : id_in("patient", request.patient(), "patients");
+      request.patient().empty()
+          ? ""
+          : IdInClinic(violations, "patient", request.patient(), clinic_id, "patients");
   absl::StatusOr<int> limit = EffectivePageSize(request.page_size());
   if (!limit.ok()) return limit.status();
   if (!violations.empty()) return violations.ToStatus();

@@ -31,22 +31,6 @@ std::string Rfc3339(absl::Time time) {
   return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
 }
 
-// The id in `name` of the form clinics/{clinic}/{collection}/{id} when it
-// belongs to `clinic_id`; records a violation otherwise.
-std::string IdIn(FieldViolations& violations, const std::string& field,
-                 const std::string& name, const std::string& clinic_id,
-                 absl::string_view collection) {
-  std::vector<absl::string_view> collections = {"clinics", collection};
-  absl::StatusOr<std::vector<std::string>> ids = ParseResourceName(field, name, collections);
-  if (!ids.ok() || (*ids)[0] != clinic_id) {
-    violations.Add(field, absl::StrCat("must name a ", collection.substr(0, collection.size() - 1),
-                                       " of clinics/", clinic_id, " (clinics/", clinic_id, "/",
-                                       collection, "/{id})"));
-    return "";
-  }
-  return (*ids)[1];
-}
-
 // The first active appointment other than `self` that overlaps
 // [start, end) for `column` = `value`, as (start, end); end_column is
 // end_time or room_end_time.
@@ -206,11 +190,11 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
   const std::string self = appointment.name().substr(appointment.name().rfind('/') + 1);
   FieldViolations violations;
   const std::string patient_id =
-      IdIn(violations, "appointment.patient", appointment.patient(), clinic_id, "patients");
-  const std::string practitioner_id = IdIn(violations, "appointment.practitioner",
+      IdInClinic(violations, "appointment.patient", appointment.patient(), clinic_id, "patients");
+  const std::string practitioner_id = IdInClinic(violations, "appointment.practitioner",
                                            appointment.practitioner(), clinic_id, "practitioners");
   const std::string room_id =
-      IdIn(violations, "appointment.room", appointment.room(), clinic_id, "rooms");
+      IdInClinic(violations, "appointment.room", appointment.room(), clinic_id, "rooms");
   const clinic::v1::TreatmentType* type = registry.FindTreatmentType(appointment.treatment_type());
   if (type == nullptr) {
     violations.Add("appointment.treatment_type",

@@ -50,6 +50,20 @@ absl::StatusOr<std::vector<std::string>> ParseResourceName(
   return ids;
 }
 
+std::string IdInClinic(FieldViolations& violations, const std::string& field,
+                       const std::string& name, const std::string& clinic_id,
+                       absl::string_view collection) {
+  std::vector<absl::string_view> collections = {"clinics", collection};
+  absl::StatusOr<std::vector<std::string>> ids = ParseResourceName(field, name, collections);
+  if (!ids.ok() || (*ids)[0] != clinic_id) {
+    violations.Add(field, absl::StrCat("must name a ", collection.substr(0, collection.size() - 1),
+                                       " of clinics/", clinic_id, " (clinics/", clinic_id, "/",
+                                       collection, "/{id})"));
+    return "";
+  }
+  return (*ids)[1];
+}
+
 std::string FormatResourceName(absl::Span<const absl::string_view> collections,
                                absl::Span<const std::string> ids) {
   std::string name;
