@@ -8,13 +8,15 @@ set -euo pipefail
 
 mode=${1:-build}
 runtime=(libgrpc++1.51 libprotobuf32 libabsl20220623 libsqlite3-0 libphonenumber8
-         libicu72 libssl3 libspdlog1.10 libfmt9 libhpdf-2.3.0 libpng16-16 fonts-dejavu-core tzdata)
+         libicu72 libssl3 libspdlog1.10 libfmt9 libhpdf-2.3.0 libpng16-16 libcurl4 fonts-dejavu-core
+         tzdata)
 build=(g++ cmake make pkg-config
        libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
        libabsl-dev libsqlite3-dev libphonenumber-dev libicu-dev libssl-dev
-       libspdlog-dev libhpdf-dev libpng-dev golang-github-gogo-googleapis-dev fonts-dejavu-core tzdata)
+       libspdlog-dev libhpdf-dev libpng-dev libcurl4-openssl-dev golang-github-gogo-googleapis-dev
+       fonts-dejavu-core tzdata)
 test=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-grpcio python3-grpc-tools
-      poppler-utils qpdf)
+      poppler-utils qpdf python3-aiosmtpd)
 
 case "$mode" in
   runtime) wanted=("${runtime[@]}") ;;
