@@ -11,6 +11,7 @@
 #include "services/booking/booking_rules.h"
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
+#include "services/follow_up/appointment_effects.h"
 #include "services/store/tables.h"
 
 namespace clinicd::booking {
@@ -62,7 +63,11 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
       appointment.clear_cancel_reason();
       appointment.clear_session_record();
       appointment.clear_consent_withdrawn();
-      return CheckBookable(tx, registry, scope.front(), absl::Now(), appointment);
+      if (absl::Status s = CheckBookable(tx, registry, scope.front(), absl::Now(), appointment);
+          !s.ok()) {
+        return s;
+      }
+      return follow_up::CheckSeriesBooking(tx, registry, scope.front(), appointment);
     }
     if (!BookingChanged(*previous, appointment)) return absl::OkStatus();
     if (previous->state() != clinic::v1::APPOINTMENT_STATE_BOOKED) {
@@ -73,6 +78,10 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
           {{"from_state", StateName(previous->state())}, {"to_state", "BOOKED"}});
     }
     return CheckBookable(tx, registry, scope.front(), absl::Now(), appointment);
+  };
+  kind.after_write = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
+                                  const Appointment* previous, const Appointment& appointment) {
+    return follow_up::ApplyAppointmentEffects(tx, registry, scope.front(), previous, appointment);
   };
   kind.columns = [&registry](const Appointment& a) {
     const clinic::v1::TreatmentType* type = registry.FindTreatmentType(a.treatment_type());
@@ -87,7 +96,8 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
         {"start_time", ProtoTimeMicros(a.start_time())},
         {"end_time", end},
         {"room_end_time", end + absl::ToInt64Microseconds(turnaround)},
-        {"state", static_cast<int64_t>(a.state())}};
+        {"state", static_cast<int64_t>(a.state())},
+        {"series_id", a.series().empty() ? store::ColumnValue() : store::ColumnValue(LastId(a.series()))}};
   };
   return kind;
 }

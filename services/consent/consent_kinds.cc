@@ -8,6 +8,7 @@
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
+#include "services/consent/consent_effects.h"
 #include "services/consent/signature_image.h"
 #include "services/domain/schedule.h"
 #include "services/resources/load_resource.h"
@@ -80,6 +81,11 @@ resources::ResourceKind<Consent> ConsentKind(const plugin_host::TreatmentRegistr
   kind.table = store::kConsentsTable;
   kind.parent_table = store::kPatientsTable;
   kind.order = {"sign_time", /*integer=*/true};
+  kind.after_write = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
+                                 const clinic::v1::Consent* previous,
+                                 const clinic::v1::Consent& consent) {
+    return ApplyConsentEffects(tx, registry, scope, previous, consent);
+  };
   kind.validate = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
                               const Consent* previous, Consent& consent) -> absl::Status {
     if (previous != nullptr) return absl::OkStatus();  // Withdrawal only.

@@ -23,37 +23,6 @@ using auth::Principal;
 using grpc::ServerContext;
 using resources::Reply;
 
-// Flags the patient's future BOOKED appointments for `type` as having lost
-// their consent, inside the withdrawal's transaction.
-absl::Status FlagFutureAppointments(store::Transaction& tx, const std::string& clinic_id,
-                                    const std::string& patient_id, const std::string& type,
-                                    absl::Time now) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "SELECT id, revision, data FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND treatment_type = ?3 AND state = 1 AND start_time > ?4");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type).Bind(4, now);
-  std::vector<store::ResourceRow> rows;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    rows.push_back({stmt->ColumnText(0), stmt->ColumnInt(1), stmt->ColumnBlob(2)});
-  }
-  for (store::ResourceRow& row : rows) {
-    v1::Appointment appointment;
-    if (!appointment.ParseFromString(row.data)) return absl::InternalError("corrupt appointment");
-    appointment.set_consent_withdrawn(true);
-    *appointment.mutable_update_time() = ToProtoTime(now);
-    row.data = resources::StoredBytes(appointment);
-    if (absl::Status s = store::UpdateRow(tx, store::kAppointmentsTable, {clinic_id}, row, {});
-        !s.ok()) {
-      return s;
-    }
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 ConsentServiceImpl::ConsentServiceImpl(store::Database& db,
@@ -112,27 +81,22 @@ grpc::Status ConsentServiceImpl::WithdrawConsent(ServerContext* context, const v
     if (request->reason().find_first_not_of(" \t\n") == std::string::npos) {
       return InvalidField("reason", "is required: record why the patient withdrew consent");
     }
-    absl::StatusOr<std::vector<std::string>> ids = consents_.ParseName(principal, request->name());
-    if (!ids.ok()) return ids.status();
-    absl::Status s = Reply(
+    return Reply(
         consents_.Modify(principal, request->name(), "",
-                         [&](store::Transaction& tx, v1::Consent& consent) -> absl::Status {
+                         [&](store::Transaction&, v1::Consent& consent) -> absl::Status {
                            if (consent.has_withdraw_time()) {
                              return ErrorWithReason(absl::StatusCode::kFailedPrecondition,
                                                     "ALREADY_WITHDRAWN",
                                                     "this consent was already withdrawn");
                            }
-                           const absl::Time now = absl::Now();
-                           *consent.mutable_withdraw_time() = ToProtoTime(now);
+                           // The flagged appointments and the clinic's alert
+                           // follow in the same transaction (consent_effects.h).
+                           *consent.mutable_withdraw_time() = ToProtoTime(absl::Now());
                            consent.set_withdraw_reason(request->reason());
                            consent.set_state(v1::CONSENT_STATE_WITHDRAWN);
-                           const std::string& form = consent.consent_form();
-                           return FlagFutureAppointments(tx, (*ids)[0], (*ids)[1],
-                                                         form.substr(0, form.find("/consentForms/")),
-                                                         now);
+                           return absl::OkStatus();
                          }),
         response);
-    return s;
   });
 }
 

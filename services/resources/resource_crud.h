@@ -86,6 +86,9 @@ class ResourceCrud final {
           !s.ok()) {
         return s;
       }
+      if (kind_.after_write) {
+        if (absl::Status s = kind_.after_write(tx, *scope, nullptr, resource); !s.ok()) return s;
+      }
       SetEtag(resource, 1);
       result = resource;
       if (request_id.empty()) return absl::OkStatus();
@@ -198,6 +201,9 @@ class ResourceCrud final {
       if (absl::Status s = store::UpdateRow(tx, kind_.table, scope, row, Columns(current));
           !s.ok()) {
         return s;
+      }
+      if (kind_.after_write) {
+        if (absl::Status s = kind_.after_write(tx, scope, &previous, current); !s.ok()) return s;
       }
       SetEtag(current, revision + 1);
       result = std::move(current);

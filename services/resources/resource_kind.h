@@ -36,6 +36,14 @@ struct ResourceKind {
                              const std::vector<std::string>& scope,
                              const M* previous, M& resource)>
       validate;
+  // Runs in the same transaction right after the resource is stored (created
+  // when `previous` is null): the effects the change causes elsewhere, such
+  // as outbox messages and feed events, so they commit or roll back with it.
+  // Unset when a kind has none.
+  std::function<absl::Status(store::Transaction& tx,
+                             const std::vector<std::string>& scope,
+                             const M* previous, const M& resource)>
+      after_write;
   // Extra indexed columns of a resource's row; empty when none.
   std::function<std::vector<store::Column>(const M&)> columns;
   // How lists are ordered; `columns` must fill the order column.

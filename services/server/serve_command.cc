@@ -9,11 +9,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "clinic/v1/follow_up_service.grpc.pb.h"
-#include "clinic/v1/notification_service.grpc.pb.h"
 #include "services/booking/booking_service.h"
 #include "services/catalog/catalog_service.h"
+#include "services/common/proto_time.h"
 #include "services/consent/consent_service.h"
+#include "services/follow_up/follow_up_service.h"
+#include "services/follow_up/recall_clock.h"
+#include "services/notification/notification_service.h"
 #include "services/patient/patient_service.h"
 #include "services/plugin_host/treatment_registry.h"
 #include "services/practice/practice_service.h"
@@ -87,13 +89,11 @@ int ServeCommand(const ServerConfig& config) {
 
   practice::PracticeServiceImpl practice_service(**db);
   patient::PatientServiceImpl patient_service(**db);
-  // Declared for the whole product; their RPCs answer UNIMPLEMENTED until
-  // the issues that build them land.
   catalog::CatalogServiceImpl catalog_service(**db, *registry);
   booking::BookingServiceImpl booking_service(**db, *registry);
   consent::ConsentServiceImpl consent_service(**db, *registry);
-  clinic::v1::FollowUpService::Service follow_up_service;
-  clinic::v1::NotificationService::Service notification_service;
+  follow_up::FollowUpServiceImpl follow_up_service(**db, *registry);
+  notification::NotificationServiceImpl notification_service(**db);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -113,16 +113,20 @@ int ServeCommand(const ServerConfig& config) {
   const std::string host = config.listen().substr(0, config.listen().rfind(':'));
   spdlog::info("clinicd listening on {}:{} (database {}, schema ready)", host, port,
                config.db());
+  auto recall_clock = std::make_unique<follow_up::RecallClock>(
+      **db, FromProtoDuration(config.recall_clock_interval()));
 
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("received {}; draining for up to {}s", strsignal(signal),
                config.shutdown_grace().seconds());
   server->GetHealthCheckService()->SetServingStatus(false);
+  notification_service.StopStreams();
   const absl::Time deadline =
       absl::Now() + absl::Seconds(config.shutdown_grace().seconds());
   server->Shutdown(absl::ToChronoTime(deadline));
   server->Wait();
+  recall_clock.reset();
   db->reset();  // Closes every connection; SQLite checkpoints the WAL.
   registry.reset();  // Shuts the plugins down and closes their libraries.
   spdlog::info("clinicd stopped cleanly");

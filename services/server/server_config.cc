@@ -19,6 +19,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig() {
   config.set_db("clinicd.db");
   config.set_read_connections(4);
   config.mutable_shutdown_grace()->set_seconds(20);
+  config.mutable_recall_clock_interval()->set_seconds(60);
   config.set_log_level("info");
 
   const std::string path = absl::GetFlag(FLAGS_config);
@@ -44,6 +45,10 @@ absl::StatusOr<ServerConfig> LoadServerConfig() {
   if (std::string v = absl::GetFlag(FLAGS_log_level); !v.empty()) config.set_log_level(v);
   if (config.read_connections() < 1 || config.read_connections() > 64) {
     return absl::InvalidArgumentError("read_connections must be from 1 to 64");
+  }
+  if (config.recall_clock_interval().seconds() < 1 ||
+      config.recall_clock_interval().seconds() > 24 * 3600) {
+    return absl::InvalidArgumentError("recall_clock_interval must be from 1s to 24h");
   }
   if (config.tls().cert_file().empty() != config.tls().key_file().empty()) {
     return absl::InvalidArgumentError("tls needs both cert_file and key_file");

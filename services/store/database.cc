@@ -131,7 +131,27 @@ absl::Status Database::Write(absl::FunctionRef<absl::Status(Transaction&)> fn) {
   // IMMEDIATE takes the write lock up front, where the busy handler can wait
   // for another process; a deferred BEGIN that upgrades later could fail
   // with SQLITE_BUSY without waiting.
-  return RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
+  absl::Status status = RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
+  if (status.ok()) {
+    absl::MutexLock commits_lock(&commits_mu_);
+    ++commits_;
+    commits_cv_.SignalAll();
+  }
+  return status;
+}
+
+uint64_t Database::commits() const {
+  absl::MutexLock lock(&commits_mu_);
+  return commits_;
+}
+
+uint64_t Database::WaitForCommit(uint64_t seen, absl::Duration timeout) const {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::MutexLock lock(&commits_mu_);
+  while (commits_ == seen) {
+    if (commits_cv_.WaitWithDeadline(&commits_mu_, deadline)) break;  // Timed out.
+  }
+  return commits_;
 }
 
 absl::Status Database::Read(

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -63,6 +64,14 @@ class Database final {
   // read_connections deadlocks.
   absl::Status Read(absl::FunctionRef<absl::Status(Transaction&)> fn) const;
 
+  // How many Writes have committed since the database was opened.
+  uint64_t commits() const;
+
+  // Blocks until commits() differs from `seen` or `timeout` passes; returns
+  // commits(). Lets a reader (the event feed) wait for new data instead of
+  // polling.
+  uint64_t WaitForCommit(uint64_t seen, absl::Duration timeout) const;
+
   // Reads PRAGMA user_version, the schema version Migrate maintains.
   absl::StatusOr<int> UserVersion() const;
 
@@ -93,6 +102,9 @@ class Database final {
   const std::unique_ptr<internal::Connection> writer_
       ABSL_PT_GUARDED_BY(write_mu_);
   const std::vector<std::unique_ptr<internal::Connection>> readers_;
+  mutable absl::Mutex commits_mu_;
+  mutable absl::CondVar commits_cv_;
+  uint64_t commits_ ABSL_GUARDED_BY(commits_mu_) = 0;
   mutable absl::Mutex readers_mu_;
   mutable std::vector<internal::Connection*> idle_readers_
       ABSL_GUARDED_BY(readers_mu_);

@@ -166,6 +166,86 @@ CREATE TABLE screenings (
 CREATE INDEX screenings_by_patient
   ON screenings(clinic_id, patient_id, treatment_type, create_time);
 )sql"},
+    {4, "series, recalls, the notification outbox and the event feed", R"sql(
+-- A series' sessions are the appointments that name it (series_id), in time
+-- order; the stored message carries the planned windows.
+CREATE TABLE series (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  create_time INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL
+) STRICT;
+CREATE INDEX series_by_clinic ON series(clinic_id, create_time, id);
+CREATE INDEX series_by_patient ON series(clinic_id, patient_id, create_time, id);
+
+ALTER TABLE appointments ADD COLUMN series_id TEXT REFERENCES series(id);
+CREATE INDEX appointments_by_series ON appointments(series_id, start_time)
+  WHERE series_id IS NOT NULL;
+
+-- state is clinic.v1.RecallState as stored; UPCOMING and DUE recalls are
+-- open, and which of them is due or lapsed follows from the times.
+CREATE TABLE recalls (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  patient_id TEXT NOT NULL REFERENCES patients(id),
+  series_id TEXT NOT NULL REFERENCES series(id),
+  treatment_type TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  due_time INTEGER NOT NULL,
+  lapse_time INTEGER NOT NULL,
+  revision INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  CHECK (lapse_time > due_time)
+) STRICT;
+CREATE INDEX recalls_by_due ON recalls(clinic_id, due_time, id);
+CREATE INDEX recalls_open_by_patient ON recalls(clinic_id, patient_id, treatment_type)
+  WHERE state IN (1, 2);
+
+-- The outbox: messages written in the transaction of the change that causes
+-- them, leased to reminder workers. dedupe_key is the message's identity: the
+-- same message is never queued twice, and a cancelled one is revived rather
+-- than duplicated. state: pending (claimable from due_time), leased (until
+-- lease_expire_time, then claimable again), delivered, failed, cancelled
+-- (its cause changed), suppressed (the patient opted out before delivery).
+CREATE TABLE notifications (
+  id TEXT PRIMARY KEY,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  patient_id TEXT REFERENCES patients(id),
+  resource TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  channel INTEGER NOT NULL,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  due_time INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN
+    ('pending', 'leased', 'delivered', 'failed', 'cancelled', 'suppressed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_id TEXT,
+  lease_owner TEXT,
+  lease_expire_time INTEGER,
+  last_detail TEXT NOT NULL DEFAULT '',
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX notifications_pending ON notifications(due_time) WHERE state = 'pending';
+CREATE INDEX notifications_leased ON notifications(lease_expire_time) WHERE state = 'leased';
+CREATE INDEX notifications_by_resource ON notifications(resource, state);
+
+-- The event feed: append-only; seq is the cursor integrations resume from.
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  clinic_id TEXT NOT NULL REFERENCES clinics(id),
+  kind INTEGER NOT NULL,
+  resource TEXT NOT NULL,
+  patient TEXT NOT NULL,
+  event_time INTEGER NOT NULL
+) STRICT;
+CREATE INDEX events_by_clinic ON events(clinic_id, seq);
+)sql"},
 };
 
 }  // namespace

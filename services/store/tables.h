@@ -15,5 +15,7 @@ inline const ResourceTable kPatientsTable{"patients", {"clinic_id"}};
 inline const ResourceTable kAppointmentsTable{"appointments", {"clinic_id"}};
 inline const ResourceTable kConsentsTable{"consents", {"clinic_id", "patient_id"}};
 inline const ResourceTable kScreeningsTable{"screenings", {"clinic_id", "patient_id"}};
+inline const ResourceTable kSeriesTable{"series", {"clinic_id"}};
+inline const ResourceTable kRecallsTable{"recalls", {"clinic_id"}};
 
 }  // namespace clinicd::store

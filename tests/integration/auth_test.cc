@@ -2,6 +2,7 @@
 // limited to clinics never sees another clinic's data.
 
 #include "clinic/v1/follow_up_service.grpc.pb.h"
+#include "clinic/v1/notification_service.grpc.pb.h"
 #include "tests/integration/rpc_test_base.h"
 
 namespace clinicd::testing {
@@ -114,12 +115,27 @@ TEST_F(AuthTest, ClinicLimitedKeySeesOnlyItsClinic) {
   EXPECT_EQ(patients.patients_size(), 0);
 }
 
-TEST_F(AuthTest, DeclaredButUnbuiltRpcsAnswerUnimplemented) {
+TEST_F(AuthTest, WorkersClaimButCannotReadTheClinicAndIntegrationsCannotClaim) {
+  const Clinic clinic = MakeClinic();
+  const std::string worker = server_.CreateKey("reminder_worker");
+  const std::string integration = server_.CreateKey("integration");
+  auto notifications = clinic::v1::NotificationService::NewStub(server_.channel());
   auto follow_up = clinic::v1::FollowUpService::NewStub(server_.channel());
+
+  clinic::v1::ClaimNotificationsResponse claimed;
+  EXPECT_TRUE(notifications->ClaimNotifications(AuthedContext(worker).get(),
+                                                clinic::v1::ClaimNotificationsRequest(), &claimed)
+                  .ok());
+  grpc::Status status = notifications->ClaimNotifications(
+      AuthedContext(integration).get(), clinic::v1::ClaimNotificationsRequest(), &claimed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+
+  clinic::v1::ListSeriesRequest list;
+  list.set_parent(clinic.name());
   clinic::v1::ListSeriesResponse series;
-  grpc::Status status = follow_up->ListSeries(AuthedContext(admin_key_).get(),
-                                              clinic::v1::ListSeriesRequest(), &series);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  status = follow_up->ListSeries(AuthedContext(worker).get(), list, &series);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << status.error_message();
+  EXPECT_TRUE(follow_up->ListSeries(AuthedContext(integration).get(), list, &series).ok());
 }
 
 }  // namespace

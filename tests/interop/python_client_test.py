@@ -45,6 +45,10 @@ CLINICD_BINARY = os.environ.get(
     "CLINICD_BINARY", "/work/main/build/services/server/clinicd")
 PROTO_DIR = os.path.abspath(
     os.environ.get("CLINICD_PROTO_DIR", os.path.join(HERE, "..", "..", "proto")))
+# The bundled plugins, built beside the server (build/plugins).
+PLUGIN_DIR = os.environ.get(
+    "CLINICD_PLUGIN_DIR",
+    os.path.join(os.path.dirname(CLINICD_BINARY), "..", "..", "plugins"))
 GOOGLEAPIS_DIR = os.environ.get(
     "CLINICD_GOOGLEAPIS_DIR", "/usr/share/gocode/src/github.com/gogo/googleapis")
 
@@ -201,7 +205,8 @@ class ClinicdServer:
     def start(self):
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [CLINICD_BINARY, "--listen=127.0.0.1:0", "--db=" + self.db],
+            [CLINICD_BINARY, "--listen=127.0.0.1:0", "--db=" + self.db,
+             "--plugin_dir=" + PLUGIN_DIR],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
         pattern = re.compile(r"clinicd listening on 127\.0\.0\.1:(\d+)")
         deadline = time.monotonic() + LISTEN_TIMEOUT_S
@@ -448,15 +453,25 @@ class PythonClientInteropTest(unittest.TestCase):
                                      timeout=RPC_TIMEOUT_S)
         self.assertEqual(response.status, health_pb2.HealthCheckResponse.SERVING)
 
-    # (g) Declared but not yet built services answer UNIMPLEMENTED.
+    # (g) A series planned from Python: the plugin's rule shapes it.
 
-    def test_g_list_series_is_unimplemented(self):
-        with self.assertRaises(grpc.RpcError) as caught:
-            self.follow_up.ListSeries(
-                follow_up_pb2.ListSeriesRequest(parent="clinics/none"),
-                metadata=self.admin(), timeout=RPC_TIMEOUT_S)
-        self.assertEqual(caught.exception.code(), grpc.StatusCode.UNIMPLEMENTED,
-                         caught.exception.details())
+    def test_g_create_series_for_a_patient(self):
+        clinic = self.create_clinic("Praxis Series")
+        patient = self.create_patient(clinic, given_name="Ada", family_name="Lovelace")
+        series = self.follow_up.CreateSeries(
+            follow_up_pb2.CreateSeriesRequest(
+                parent=clinic.name,
+                series=follow_up_pb2.Series(patient=patient.name,
+                                            treatment_type="treatmentTypes/microneedling",
+                                            indication="acne_scars")),
+            metadata=self.admin(), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(series.state, follow_up_pb2.SERIES_STATE_PLANNED)
+        self.assertEqual(series.planned_sessions, len(series.sessions))
+        self.assertGreaterEqual(series.planned_sessions, 6)  # scars: 6 to 8
+        listed = self.follow_up.ListSeries(
+            follow_up_pb2.ListSeriesRequest(parent=clinic.name, patient=patient.name),
+            metadata=self.admin(), timeout=RPC_TIMEOUT_S)
+        self.assertEqual([s.name for s in listed.series], [series.name])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,224 @@
+#include "services/follow_up/recalls.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/ids.h"
+#include "services/common/proto_time.h"
+#include "services/outbox/event_log.h"
+#include "services/outbox/outbox.h"
+#include "services/resources/resource_fields.h"
+#include "services/store/tables.h"
+
+namespace clinicd::follow_up {
+namespace {
+
+using clinic::v1::Recall;
+using clinic::v1::RecallState;
+
+std::string LastId(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+
+std::vector<store::Column> RecallColumns(const Recall& recall) {
+  return {{"patient_id", LastId(recall.patient())},
+          {"series_id", LastId(recall.series())},
+          {"treatment_type", recall.treatment_type()},
+          {"state", static_cast<int64_t>(recall.state())},
+          {"due_time", ProtoTimeMicros(recall.due_time())},
+          {"lapse_time", ProtoTimeMicros(recall.lapse_time())}};
+}
+
+// A stored recall with its revision, for rewriting it.
+struct StoredRecall {
+  Recall recall;
+  int64_t revision = 0;
+  std::string id;
+};
+
+// The recalls of clinic `clinic_id` matching `where` (an SQL condition over
+// the recalls table with ?1 = clinic id and ?2.. = `params`).
+absl::StatusOr<std::vector<StoredRecall>> SelectRecalls(store::Transaction& tx,
+                                                        const std::string& where,
+                                                        const std::vector<std::string>& params,
+                                                        const std::string& clinic_id) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(
+      absl::StrCat("SELECT id, revision, data FROM recalls WHERE clinic_id = ?1 AND ", where));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, clinic_id);
+  for (size_t i = 0; i < params.size(); ++i) stmt->BindText(2 + static_cast<int>(i), params[i]);
+  std::vector<StoredRecall> found;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return found;
+    StoredRecall& stored = found.emplace_back();
+    stored.id = stmt->ColumnText(0);
+    stored.revision = stmt->ColumnInt(1);
+    if (!stored.recall.ParseFromString(stmt->ColumnBlob(2))) {
+      return absl::InternalError(absl::StrCat("stored recall ", stored.id, " is corrupt"));
+    }
+  }
+}
+
+absl::Status Rewrite(store::Transaction& tx, const std::string& clinic_id, StoredRecall& stored,
+                     absl::Time now) {
+  *stored.recall.mutable_update_time() = ToProtoTime(now);
+  store::ResourceRow row{stored.id, stored.revision, resources::StoredBytes(stored.recall)};
+  return store::UpdateRow(tx, store::kRecallsTable, {clinic_id}, row, RecallColumns(stored.recall));
+}
+
+bool IsOpen(RecallState state) {
+  return state == clinic::v1::RECALL_STATE_UPCOMING || state == clinic::v1::RECALL_STATE_DUE;
+}
+
+}  // namespace
+
+resources::ResourceKind<Recall> RecallKind() {
+  resources::ResourceKind<Recall> kind;
+  kind.field = "recall";
+  kind.collections = {"clinics", "recalls"};
+  kind.table = store::kRecallsTable;
+  kind.parent_table = store::kClinicsTable;
+  kind.order = {"due_time", /*integer=*/true};
+  kind.validate = [](store::Transaction&, const std::vector<std::string>&, const Recall*,
+                     Recall&) { return absl::OkStatus(); };
+  kind.columns = RecallColumns;
+  return kind;
+}
+
+RecallState EffectiveRecallState(const Recall& recall, absl::Time now) {
+  if (!IsOpen(recall.state())) return recall.state();
+  if (now >= FromProtoTime(recall.lapse_time())) return clinic::v1::RECALL_STATE_LAPSED;
+  if (now >= FromProtoTime(recall.due_time())) return clinic::v1::RECALL_STATE_DUE;
+  return clinic::v1::RECALL_STATE_UPCOMING;
+}
+
+absl::StatusOr<std::string> CreateRecall(store::Transaction& tx,
+                                         const plugin_host::TreatmentRegistry& registry,
+                                         const clinic::v1::RecallPolicy& policy,
+                                         const clinic::v1::TreatmentType& type,
+                                         const clinic::v1::Series& series,
+                                         const outbox::PatientOutbox& outbox, absl::Time now) {
+  clinicd::plugin::v1::ScheduleRecallRequest request;
+  *request.mutable_policy() = policy;
+  *request.mutable_treatment_type() = type;
+  *request.mutable_series_completion_time() = series.complete_time();
+  request.set_time_zone(std::string(outbox.zone().name()));
+  absl::StatusOr<clinicd::plugin::v1::ScheduleRecallResponse> schedule =
+      registry.ScheduleRecall(request);
+  if (!schedule.ok()) return schedule.status();
+
+  const std::string clinic_id = series.name().substr(8, series.name().find('/', 8) - 8);
+  const std::string id = NewResourceId(now);
+  Recall recall;
+  recall.set_name(absl::StrCat("clinics/", clinic_id, "/recalls/", id));
+  recall.set_patient(series.patient());
+  recall.set_series(series.name());
+  recall.set_treatment_type(type.name());
+  *recall.mutable_due_time() = schedule->due_time();
+  *recall.mutable_lapse_time() = schedule->lapse_time();
+  recall.set_state(clinic::v1::RECALL_STATE_UPCOMING);
+  *recall.mutable_create_time() = ToProtoTime(now);
+  *recall.mutable_update_time() = ToProtoTime(now);
+  recall.set_state(EffectiveRecallState(recall, now) == clinic::v1::RECALL_STATE_UPCOMING
+                       ? clinic::v1::RECALL_STATE_UPCOMING
+                       : clinic::v1::RECALL_STATE_DUE);
+  store::ResourceRow row{id, 1, resources::StoredBytes(recall)};
+  if (absl::Status s =
+          store::InsertRow(tx, store::kRecallsTable, {clinic_id}, row, RecallColumns(recall));
+      !s.ok()) {
+    return s;
+  }
+  const std::string context =
+      absl::StrCat("You completed your course of ", type.display_name(), " on ",
+                   outbox.LocalDate(FromProtoTime(series.complete_time())), ".");
+  for (const clinicd::plugin::v1::ScheduledNotice& notice : schedule->notices()) {
+    outbox::PatientMessage message;
+    message.kind = clinic::v1::NOTIFICATION_KIND_RECALL;
+    message.resource = recall.name();
+    message.message_id = notice.message().id();
+    message.subject = notice.message().title();
+    message.text = notice.message().body();
+    message.context = context;
+    message.due = FromProtoTime(notice.send_time());
+    if (absl::Status s = outbox.Send(tx, message, now); !s.ok()) return s;
+  }
+  return recall.name();
+}
+
+absl::Status SatisfyOpenRecalls(store::Transaction& tx, const std::string& clinic_id,
+                                const clinic::v1::Appointment& appointment, absl::Time now) {
+  absl::StatusOr<std::vector<StoredRecall>> open = SelectRecalls(
+      tx, "patient_id = ?2 AND treatment_type = ?3 AND state IN (1, 2)",
+      {LastId(appointment.patient()), appointment.treatment_type()}, clinic_id);
+  if (!open.ok()) return open.status();
+  for (StoredRecall& stored : *open) {
+    // A lapsed recall stays lapsed: the booking is a new start, not maintenance.
+    if (EffectiveRecallState(stored.recall, now) == clinic::v1::RECALL_STATE_LAPSED) continue;
+    stored.recall.set_state(clinic::v1::RECALL_STATE_SATISFIED);
+    stored.recall.set_appointment(appointment.name());
+    if (absl::Status s = Rewrite(tx, clinic_id, stored, now); !s.ok()) return s;
+    if (absl::Status s = outbox::CancelPending(tx, stored.recall.name(),
+                                               clinic::v1::NOTIFICATION_KIND_RECALL, now);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReopenRecalls(store::Transaction& tx, const std::string& clinic_id,
+                           const clinic::v1::Appointment& appointment, absl::Time now) {
+  absl::StatusOr<std::vector<StoredRecall>> satisfied = SelectRecalls(
+      tx, "patient_id = ?2 AND treatment_type = ?3 AND state = 3",
+      {LastId(appointment.patient()), appointment.treatment_type()}, clinic_id);
+  if (!satisfied.ok()) return satisfied.status();
+  for (StoredRecall& stored : *satisfied) {
+    if (stored.recall.appointment() != appointment.name()) continue;
+    stored.recall.clear_appointment();
+    stored.recall.set_state(clinic::v1::RECALL_STATE_UPCOMING);
+    stored.recall.set_state(EffectiveRecallState(stored.recall, now) ==
+                                    clinic::v1::RECALL_STATE_UPCOMING
+                                ? clinic::v1::RECALL_STATE_UPCOMING
+                                : clinic::v1::RECALL_STATE_DUE);
+    if (absl::Status s = Rewrite(tx, clinic_id, stored, now); !s.ok()) return s;
+    if (absl::Status s = outbox::ReviveCancelled(tx, stored.recall.name(),
+                                                 clinic::v1::NOTIFICATION_KIND_RECALL, now);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> AdvanceRecalls(store::Transaction& tx, absl::Time now) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(
+      "SELECT clinic_id, id FROM recalls WHERE (state = 1 AND due_time <= ?1) "
+      "OR (state IN (1, 2) AND lapse_time <= ?1)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, now);
+  std::vector<std::pair<std::string, std::string>> ids;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    ids.emplace_back(stmt->ColumnText(0), stmt->ColumnText(1));
+  }
+  for (const auto& [clinic_id, id] : ids) {
+    absl::StatusOr<std::vector<StoredRecall>> found = SelectRecalls(tx, "id = ?2", {id}, clinic_id);
+    if (!found.ok()) return found.status();
+    StoredRecall& stored = found->front();
+    const RecallState state = EffectiveRecallState(stored.recall, now);
+    stored.recall.set_state(state);
+    if (absl::Status s = Rewrite(tx, clinic_id, stored, now); !s.ok()) return s;
+    if (state == clinic::v1::RECALL_STATE_DUE) {
+      if (absl::Status s = outbox::AppendEvent(tx, clinic_id, clinic::v1::EVENT_KIND_RECALL_DUE,
+                                               stored.recall.name(), stored.recall.patient(), now);
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  return static_cast<int>(ids.size());
+}
+
+}  // namespace clinicd::follow_up

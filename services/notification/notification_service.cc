@@ -1,0 +1,88 @@
+#include "services/notification/notification_service.h"
+
+#include "absl/time/clock.h"
+#include "services/common/resource_name.h"
+#include "services/notification/notification_claims.h"
+#include "services/outbox/event_log.h"
+#include "services/resources/reply.h"
+
+namespace clinicd::notification {
+namespace {
+
+using auth::Principal;
+using grpc::ServerContext;
+
+// Events per stream message.
+constexpr int kEventBatch = 100;
+// How often a waiting stream checks whether its client left.
+constexpr absl::Duration kWakeInterval = absl::Seconds(1);
+
+}  // namespace
+
+NotificationServiceImpl::NotificationServiceImpl(store::Database& db)
+    : db_(db), guard_(db, v1::NotificationService::service_full_name()) {}
+
+grpc::Status NotificationServiceImpl::ClaimNotifications(ServerContext* context, const v1::ClaimNotificationsRequest* request, v1::ClaimNotificationsResponse* response) {
+  return guard_.Run(context, "ClaimNotifications", [&](const Principal& principal) {
+    return resources::Reply(notification::ClaimNotifications(db_, principal, *request, absl::Now()),
+                            response);
+  });
+}
+
+grpc::Status NotificationServiceImpl::AckNotification(ServerContext* context, const v1::AckNotificationRequest* request, google::protobuf::Empty*) {
+  return guard_.Run(context, "AckNotification", [&](const Principal& principal) {
+    return notification::AckNotification(db_, principal, *request, absl::Now());
+  });
+}
+
+grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const v1::WatchEventsRequest* request, grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
+  return guard_.Run(context, "WatchEvents", [&](const Principal& principal) -> absl::Status {
+    int64_t after = 0;
+    if (!request->after_cursor().empty()) {
+      absl::StatusOr<int64_t> decoded = outbox::DecodeCursor(request->after_cursor());
+      if (!decoded.ok()) return decoded.status();
+      after = *decoded;
+    }
+    bool all_clinics = principal.all_clinics;
+    std::vector<std::string> clinic_ids = principal.clinic_ids;
+    if (!request->parent().empty()) {
+      std::vector<absl::string_view> pattern = {"clinics"};
+      absl::StatusOr<std::vector<std::string>> ids =
+          ParseResourceName("parent", request->parent(), pattern);
+      if (!ids.ok()) return ids.status();
+      if (absl::Status s = auth::CheckClinicAccess(principal, ids->front()); !s.ok()) return s;
+      all_clinics = false;
+      clinic_ids = {ids->front()};
+    }
+    while (!context->IsCancelled()) {
+      if (stopping_) {
+        return absl::UnavailableError("the server is stopping; reconnect and resume from the "
+                                      "last cursor you received");
+      }
+      // Noted before reading, so a commit after the read wakes the wait.
+      const uint64_t seen = db_.commits();
+      std::vector<v1::Event> events;
+      absl::Status read = db_.Read([&](store::Transaction& tx) -> absl::Status {
+        absl::StatusOr<std::vector<v1::Event>> batch =
+            outbox::ReadEvents(tx, after, all_clinics, clinic_ids, kEventBatch);
+        if (!batch.ok()) return batch.status();
+        events = *std::move(batch);
+        return absl::OkStatus();
+      });
+      if (!read.ok()) return read;
+      if (events.empty()) {
+        db_.WaitForCommit(seen, kWakeInterval);
+        continue;
+      }
+      v1::WatchEventsResponse response;
+      for (v1::Event& event : events) *response.add_events() = std::move(event);
+      absl::StatusOr<int64_t> last = outbox::DecodeCursor(response.events().rbegin()->cursor());
+      if (!last.ok()) return last.status();
+      after = *last;
+      if (!writer->Write(response)) break;  // The client left.
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace clinicd::notification

@@ -1,0 +1,83 @@
+#include "services/outbox/event_log.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "services/common/errors.h"
+#include "services/common/proto_time.h"
+
+namespace clinicd::outbox {
+namespace {
+
+constexpr absl::string_view kCursorPrefix = "ev1-";
+
+// The clinic ids as a JSON array for json_each (ids are ULIDs: no quoting
+// issues, but quote defensively anyway).
+std::string JsonArray(const std::vector<std::string>& ids) {
+  std::vector<std::string> quoted;
+  for (const std::string& id : ids) {
+    if (id.find_first_of("\"\\") != std::string::npos) continue;
+    quoted.push_back(absl::StrCat("\"", id, "\""));
+  }
+  return absl::StrCat("[", absl::StrJoin(quoted, ","), "]");
+}
+
+}  // namespace
+
+absl::Status AppendEvent(store::Transaction& tx, const std::string& clinic_id,
+                         clinic::v1::EventKind kind, const std::string& resource,
+                         const std::string& patient, absl::Time time) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(
+      "INSERT INTO events (clinic_id, kind, resource, patient, event_time) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, clinic_id)
+      .Bind(2, static_cast<int64_t>(kind))
+      .BindText(3, resource)
+      .BindText(4, patient)
+      .Bind(5, time);
+  return stmt->Run();
+}
+
+absl::StatusOr<std::vector<clinic::v1::Event>> ReadEvents(
+    store::Transaction& tx, int64_t after, bool all_clinics,
+    const std::vector<std::string>& clinic_ids, int limit) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(
+      "SELECT seq, kind, resource, patient, event_time FROM events WHERE seq > ?1 "
+      "AND (?2 OR clinic_id IN (SELECT value FROM json_each(?3))) ORDER BY seq LIMIT ?4");
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, after)
+      .Bind(2, static_cast<int64_t>(all_clinics ? 1 : 0))
+      .BindText(3, JsonArray(clinic_ids))
+      .Bind(4, static_cast<int64_t>(limit));
+  std::vector<clinic::v1::Event> events;
+  while (true) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    clinic::v1::Event& event = events.emplace_back();
+    event.set_cursor(EncodeCursor(stmt->ColumnInt(0)));
+    event.set_kind(static_cast<clinic::v1::EventKind>(stmt->ColumnInt(1)));
+    event.set_resource(stmt->ColumnText(2));
+    event.set_patient(stmt->ColumnText(3));
+    *event.mutable_event_time() = ToProtoTime(stmt->ColumnTime(4));
+  }
+  return events;
+}
+
+std::string EncodeCursor(int64_t seq) { return absl::StrCat(kCursorPrefix, seq); }
+
+absl::StatusOr<int64_t> DecodeCursor(const std::string& cursor) {
+  absl::string_view digits = cursor;
+  int64_t seq = 0;
+  if (!absl::ConsumePrefix(&digits, kCursorPrefix) || !absl::SimpleAtoi(digits, &seq) ||
+      seq < 0) {
+    return InvalidField("after_cursor",
+                        "is not a cursor from this feed; send an Event.cursor you received, "
+                        "or leave it empty to start from the beginning");
+  }
+  return seq;
+}
+
+}  // namespace clinicd::outbox

@@ -1,0 +1,35 @@
+#pragma once
+
+// The event feed's table: an append-only log of changes integrations follow
+// (NotificationService.WatchEvents). Events are appended in the transaction
+// of the change, so the feed holds exactly the committed changes, in commit
+// order: the single writer makes sequence numbers follow commit order.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "clinic/v1/notification_service.pb.h"
+#include "services/store/transaction.h"
+
+namespace clinicd::outbox {
+
+// Appends one event about `resource` in clinic `clinic_id`.
+absl::Status AppendEvent(store::Transaction& tx, const std::string& clinic_id,
+                         clinic::v1::EventKind kind, const std::string& resource,
+                         const std::string& patient, absl::Time time);
+
+// Up to `limit` events after sequence number `after`, oldest first, of the
+// clinics in `clinic_ids` (every clinic when `all_clinics`).
+absl::StatusOr<std::vector<clinic::v1::Event>> ReadEvents(
+    store::Transaction& tx, int64_t after, bool all_clinics,
+    const std::vector<std::string>& clinic_ids, int limit);
+
+// The cursor clients see for a sequence number, and back. Cursors are
+// opaque to clients; DecodeCursor fails on anything not made by EncodeCursor.
+std::string EncodeCursor(int64_t seq);
+absl::StatusOr<int64_t> DecodeCursor(const std::string& cursor);
+
+}  // namespace clinicd::outbox
