@@ -96,6 +96,7 @@ constexpr Rule kRules[] = {
     {"/clinic.v1.NotificationService/ClaimNotifications", kWorker},
     {"/clinic.v1.NotificationService/AckNotification", kWorker},
     {"/clinic.v1.NotificationService/WatchEvents", kIntegration},
+    {"/clinic.v1.NotificationService/ListNotifications", kStaff},
 };
 
 const absl::flat_hash_map<absl::string_view, RoleSet>& Policy() {

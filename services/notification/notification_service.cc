@@ -3,6 +3,7 @@
 #include "absl/time/clock.h"
 #include "services/common/resource_name.h"
 #include "services/notification/notification_claims.h"
+#include "services/notification/notification_list.h"
 #include "services/outbox/event_log.h"
 #include "services/resources/reply.h"
 
@@ -32,6 +33,12 @@ grpc::Status NotificationServiceImpl::ClaimNotifications(ServerContext* context,
 grpc::Status NotificationServiceImpl::AckNotification(ServerContext* context, const v1::AckNotificationRequest* request, google::protobuf::Empty*) {
   return guard_.Run(context, "AckNotification", [&](const Principal& principal) {
     return notification::AckNotification(db_, principal, *request, absl::Now());
+  });
+}
+
+grpc::Status NotificationServiceImpl::ListNotifications(ServerContext* context, const v1::ListNotificationsRequest* request, v1::ListNotificationsResponse* response) {
+  return guard_.Run(context, "ListNotifications", [&](const Principal& principal) {
+    return resources::Reply(notification::ListNotifications(db_, principal, *request), response);
   });
 }
 

@@ -1,0 +1,1 @@
+// Placeholder: written by the session that owns it.
