@@ -81,4 +81,16 @@ int64_t ReadInt(const Database& db, absl::string_view sql) {
   return value;
 }
 
+std::string ReadText(const Database& db, absl::string_view sql) {
+  std::string value = "<query failed>";
+  absl::Status status = db.Read([&](Transaction& txn) -> absl::Status {
+    absl::StatusOr<std::string> result = QueryText(txn, sql);
+    if (!result.ok()) return result.status();
+    value = *result;
+    return absl::OkStatus();
+  });
+  EXPECT_OK(status) << "query: " << sql;
+  return value;
+}
+
 }  // namespace clinicd::store

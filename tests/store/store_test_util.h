@@ -69,4 +69,8 @@ absl::StatusOr<std::string> QueryText(Transaction& txn, absl::string_view sql);
 // when the query fails, so callers can compare against exact values.
 int64_t ReadInt(const Database& db, absl::string_view sql);
 
+// Runs QueryText on a reader; records a test failure and returns
+// "<query failed>" when the query fails.
+std::string ReadText(const Database& db, absl::string_view sql);
+
 }  // namespace clinicd::store

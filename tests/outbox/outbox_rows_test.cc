@@ -1,0 +1,156 @@
+// The outbox's rows: a dedupe key is a message's identity (queued once,
+// revived rather than copied after a cancel), cancelling leaves messages
+// already on their way alone, and a hold moves only earlier pending ones.
+
+#include "services/outbox/outbox.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "tests/testing/migrated_store_test.h"
+
+namespace clinicd::outbox {
+namespace {
+
+class OutboxRowsTest : public test_util::MigratedStoreTest {
+ protected:
+  void SetUp() override {
+    MigratedStoreTest::SetUp();
+    if (HasFatalFailure()) return;
+    InsertBareClinic("c1");
+  }
+
+  OutgoingMessage Message(const std::string& key, absl::Time due) const {
+    OutgoingMessage message;
+    message.clinic_id = "c1";
+    message.resource = "clinics/c1/appointments/a1";
+    message.kind = clinic::v1::NOTIFICATION_KIND_APPOINTMENT_REMINDER;
+    message.channel = clinic::v1::NOTIFICATION_CHANNEL_EMAIL;
+    message.recipient = "anna@example.org";
+    message.subject = "Tomorrow";
+    message.body = "See you tomorrow";
+    message.dedupe_key = key;
+    message.due = due;
+    return message;
+  }
+
+  absl::Status Write(const std::function<absl::Status(store::Transaction&)>& fn) {
+    return db_->Write([&](store::Transaction& tx) { return fn(tx); });
+  }
+
+  std::string StateOf(const std::string& key) const {
+    return store::ReadText(*db_, absl::StrCat("SELECT state FROM notifications WHERE dedupe_key = '",
+                                              key, "'"));
+  }
+
+  int64_t DueOf(const std::string& key) const {
+    return store::ReadInt(*db_, absl::StrCat("SELECT due_time FROM notifications WHERE dedupe_key = '",
+                                             key, "'"));
+  }
+
+  const absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
+};
+
+TEST_F(OutboxRowsTest, TheSameDedupeKeyIsQueuedOnce) {
+  ASSERT_OK(Write([&](store::Transaction& tx) {
+    return Enqueue(tx, Message("k1", now_ + absl::Hours(1)), now_);
+  }));
+  ASSERT_OK(Write([&](store::Transaction& tx) {
+    return Enqueue(tx, Message("k1", now_ + absl::Hours(5)), now_);
+  }));
+  EXPECT_EQ(CountRows("notifications"), 1);
+  EXPECT_EQ(DueOf("k1"), absl::ToUnixMicros(now_ + absl::Hours(1)))
+      << "a queued message keeps its first due time";
+}
+
+TEST_F(OutboxRowsTest, ACancelledMessageIsRevivedWithItsNewTime) {
+  ASSERT_OK(Write([&](store::Transaction& tx) {
+    return Enqueue(tx, Message("k1", now_ + absl::Hours(1)), now_);
+  }));
+  ASSERT_OK(Write([&](store::Transaction& tx) {
+    return CancelPending(tx, "clinics/c1/appointments/a1", clinic::v1::NOTIFICATION_KIND_UNSPECIFIED,
+                         now_);
+  }));
+  EXPECT_EQ(StateOf("k1"), "cancelled");
+  ASSERT_OK(Write([&](store::Transaction& tx) {
+    return Enqueue(tx, Message("k1", now_ + absl::Hours(3)), now_);
+  }));
+  EXPECT_EQ(CountRows("notifications"), 1);
+  EXPECT_EQ(StateOf("k1"), "pending");
+  EXPECT_EQ(DueOf("k1"), absl::ToUnixMicros(now_ + absl::Hours(3)));
+}
+
+TEST_F(OutboxRowsTest, CancellingLeavesDeliveredAndLeasedMessagesAlone) {
+  ASSERT_OK(Write([&](store::Transaction& tx) -> absl::Status {
+    for (const char* key : {"pending", "leased", "delivered"}) {
+      if (absl::Status s = Enqueue(tx, Message(key, now_), now_); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }));
+  ASSERT_OK(store::ExecWrite(*db_,
+                             "UPDATE notifications SET state = dedupe_key "
+                             "WHERE dedupe_key IN ('leased', 'delivered')"));
+  ASSERT_OK(Write([&](store::Transaction& tx) {
+    return CancelPending(tx, "clinics/c1/appointments/a1",
+                         clinic::v1::NOTIFICATION_KIND_APPOINTMENT_REMINDER, now_);
+  }));
+  EXPECT_EQ(StateOf("pending"), "cancelled");
+  EXPECT_EQ(StateOf("leased"), "leased");
+  EXPECT_EQ(StateOf("delivered"), "delivered");
+}
+
+TEST_F(OutboxRowsTest, CancellingOneKindKeepsTheOthers) {
+  ASSERT_OK(Write([&](store::Transaction& tx) -> absl::Status {
+    OutgoingMessage aftercare = Message("aftercare", now_);
+    aftercare.kind = clinic::v1::NOTIFICATION_KIND_AFTERCARE;
+    if (absl::Status s = Enqueue(tx, aftercare, now_); !s.ok()) return s;
+    if (absl::Status s = Enqueue(tx, Message("reminder", now_), now_); !s.ok()) return s;
+    return CancelPending(tx, "clinics/c1/appointments/a1",
+                         clinic::v1::NOTIFICATION_KIND_APPOINTMENT_REMINDER, now_);
+  }));
+  EXPECT_EQ(StateOf("reminder"), "cancelled");
+  EXPECT_EQ(StateOf("aftercare"), "pending");
+}
+
+TEST_F(OutboxRowsTest, ReviveOnlyBringsBackMessagesStillAhead) {
+  ASSERT_OK(Write([&](store::Transaction& tx) -> absl::Status {
+    if (absl::Status s = Enqueue(tx, Message("past", now_ - absl::Hours(1)), now_); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = Enqueue(tx, Message("future", now_ + absl::Hours(1)), now_); !s.ok()) {
+      return s;
+    }
+    return CancelPending(tx, "clinics/c1/appointments/a1",
+                         clinic::v1::NOTIFICATION_KIND_UNSPECIFIED, now_);
+  }));
+  ASSERT_OK(Write([&](store::Transaction& tx) {
+    return ReviveCancelled(tx, "clinics/c1/appointments/a1",
+                           clinic::v1::NOTIFICATION_KIND_APPOINTMENT_REMINDER, now_);
+  }));
+  EXPECT_EQ(StateOf("past"), "cancelled");
+  EXPECT_EQ(StateOf("future"), "pending");
+}
+
+TEST_F(OutboxRowsTest, HoldMovesOnlyPendingMessagesDueBeforeIt) {
+  const absl::Time until = now_ + absl::Hours(24 * 30);
+  ASSERT_OK(Write([&](store::Transaction& tx) -> absl::Status {
+    if (absl::Status s = Enqueue(tx, Message("soon", now_ + absl::Hours(1)), now_); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = Enqueue(tx, Message("later", until + absl::Hours(1)), now_); !s.ok()) {
+      return s;
+    }
+    return HoldUntil(tx, "clinics/c1/appointments/a1", until, now_);
+  }));
+  EXPECT_EQ(DueOf("soon"), absl::ToUnixMicros(until));
+  EXPECT_EQ(DueOf("later"), absl::ToUnixMicros(until + absl::Hours(1)));
+}
+
+TEST(ChannelKeyTest, IsTheLowerCaseChannelName) {
+  EXPECT_EQ(ChannelKey(clinic::v1::NOTIFICATION_CHANNEL_EMAIL), "email");
+  EXPECT_EQ(ChannelKey(clinic::v1::NOTIFICATION_CHANNEL_SMS), "sms");
+  EXPECT_EQ(ChannelKey(clinic::v1::NOTIFICATION_CHANNEL_WEBHOOK), "webhook");
+}
+
+}  // namespace
+}  // namespace clinicd::outbox
