@@ -77,7 +77,12 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
                        "; only BOOKED appointments can be moved"),
           {{"from_state", StateName(previous->state())}, {"to_state", "BOOKED"}});
     }
-    return CheckBookable(tx, registry, scope.front(), absl::Now(), appointment);
+    if (absl::Status s = CheckBookable(tx, registry, scope.front(), absl::Now(), appointment);
+        !s.ok()) {
+      return s;
+    }
+    return follow_up::CheckSeriesBooking(tx, registry, scope.front(), appointment,
+                                         /*moved=*/true);
   };
   kind.after_write = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
                                   const Appointment* previous, const Appointment& appointment) {

@@ -151,7 +151,8 @@ absl::Status ApplyAppointmentEffects(store::Transaction& tx,
 
 absl::Status CheckSeriesBooking(store::Transaction& tx,
                                 const plugin_host::TreatmentRegistry& registry,
-                                const std::string& clinic_id, const Appointment& appointment) {
+                                const std::string& clinic_id, const Appointment& appointment,
+                                bool moved) {
   if (appointment.series().empty()) return absl::OkStatus();
   FieldViolations violations;
   const std::string series_id =
@@ -171,8 +172,8 @@ absl::Status CheckSeriesBooking(store::Transaction& tx,
                                      appointment.series(), " is a series of ",
                                      series->treatment_type()));
   }
-  if (series->state() == clinic::v1::SERIES_STATE_COMPLETED ||
-      series->state() == clinic::v1::SERIES_STATE_CANCELLED) {
+  if (!moved && (series->state() == clinic::v1::SERIES_STATE_COMPLETED ||
+                 series->state() == clinic::v1::SERIES_STATE_CANCELLED)) {
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "SERIES_CLOSED",
         absl::StrCat(appointment.series(), " is ",
@@ -186,7 +187,7 @@ absl::Status CheckSeriesBooking(store::Transaction& tx,
   absl::StatusOr<std::vector<TakenSession>> taken =
       LoadTakenSessions(tx, clinic_id, series_id, LastId(appointment.name()));
   if (!taken.ok()) return taken.status();
-  if (static_cast<int>(taken->size()) >= series->planned_sessions()) {
+  if (!moved && static_cast<int>(taken->size()) >= series->planned_sessions()) {
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "SERIES_FULL",
         absl::StrCat("all ", series->planned_sessions(), " sessions of ", appointment.series(),
@@ -208,6 +209,7 @@ absl::Status CheckSeriesBooking(store::Transaction& tx,
   if (!zone.ok()) return zone.status();
   clinic::v1::Series planned = *series;
   if (absl::Status s = PlanSessions(registry, *type, *zone, before, planned); !s.ok()) return s;
+  if (static_cast<int>(before.size()) >= planned.sessions_size()) return absl::OkStatus();
   const clinic::v1::SeriesSession& session = planned.sessions(static_cast<int>(before.size()));
   const absl::Time opens = FromProtoTime(session.window_start_time());
   if (!before.empty() && start < opens) {
