@@ -32,7 +32,7 @@ ABSL_FLAG(std::string, clinic, "",
           "clinic the key may see)");
 ABSL_FLAG(int, batch, 10, "most notifications claimed at once, 1-100");
 ABSL_FLAG(absl::Duration, lease, absl::Seconds(60),
-          "how long a claim lasts; longer than --delivery_timeout");
+          "how long a claim lasts; longer than --delivery_timeout, at most 1h");
 ABSL_FLAG(std::string, worker_id, "", "id recorded with each lease (default: HOST:PID)");
 ABSL_FLAG(absl::Duration, poll_interval, absl::Seconds(5), "wait after a claim that found nothing");
 ABSL_FLAG(absl::Duration, max_backoff, absl::Seconds(60),
@@ -205,6 +205,7 @@ absl::Status ServerFromFlags(const EnvironmentLookup& getenv, WorkerConfig& conf
   config.parent = *std::move(parent);
   config.worker_id = absl::GetFlag(FLAGS_worker_id);
   if (config.worker_id.empty()) config.worker_id = DefaultWorkerId();
+  if (config.worker_id.size() > 200) return Refuse("--worker_id must be at most 200 characters");
   return absl::OkStatus();
 }
 
@@ -224,6 +225,7 @@ absl::Status TimingFromFlags(WorkerConfig& config) {
                                ") must be longer than --delivery_timeout (",
                                absl::FormatDuration(config.delivery_timeout), ")"));
   }
+  if (config.lease > absl::Hours(1)) return Refuse("--lease must be at most 1h (clinicd's limit)");
   config.poll_interval = absl::GetFlag(FLAGS_poll_interval);
   if (config.poll_interval <= absl::ZeroDuration()) {
     return Refuse("--poll_interval must be positive");

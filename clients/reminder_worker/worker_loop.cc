@@ -173,8 +173,9 @@ void WorkerLoop::DeliverOne(const Notification& notification) {
   const int64_t ms = absl::ToInt64Milliseconds(absl::Now() - start);
   const spdlog::level::level_enum level =
       outcome.result == DeliveryResult::kDelivered ? spdlog::level::info : spdlog::level::warn;
+  // clinicd counts the lease it handed out: attempts() is this attempt's number.
   spdlog::log(level, "{} ({}) via {}, attempt {}: {} in {} ms: {}", notification.name(),
-              notification.dedupe_key(), channel->kind(), notification.attempts() + 1,
+              notification.dedupe_key(), channel->kind(), notification.attempts(),
               ResultName(outcome.result), ms, outcome.detail);
   Ack(notification, ToProto(outcome.result), outcome.detail);
 }

@@ -72,6 +72,8 @@ TEST_F(WorkerFlagsTest, RefusalsNameTheFlag) {
   absl::SetFlag(&FLAGS_batch, 10);
   absl::SetFlag(&FLAGS_lease, absl::Seconds(30));
   EXPECT_THAT(Refusal(), HasSubstr("--lease (30s) must be longer than --delivery_timeout (30s)"));
+  absl::SetFlag(&FLAGS_lease, absl::Hours(2));
+  EXPECT_THAT(Refusal(), HasSubstr("--lease must be at most 1h"));
   absl::SetFlag(&FLAGS_lease, absl::Seconds(60));
   absl::SetFlag(&FLAGS_clinic, "clinics/c1/patients/p1");
   EXPECT_THAT(Refusal(), HasSubstr("--clinic must be"));
