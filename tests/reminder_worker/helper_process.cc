@@ -17,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 extern char** environ;
 
@@ -25,15 +26,42 @@ namespace {
 
 constexpr const char* kPython = "/usr/bin/python3";
 
-// Waits up to `seconds` for `pid` to exit; true when it did.
-bool WaitForExit(pid_t pid, int seconds) {
+// Waits up to `seconds` for `pid` to exit; its exit code, 128 + the signal
+// that ended it, or -1 when it still runs.
+int WaitForExit(pid_t pid, int seconds) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) return true;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return false;
+  return -1;
+}
+
+// Forks and execs `argv` with `env` added to this process's environment,
+// stdin from /dev/null, stdout to `stdout_fd` and stderr to `stderr_fd` (-1:
+// inherited). Everything exec needs is built before fork.
+pid_t Spawn(std::vector<std::string> argv_text, const std::vector<std::string>& env, int stdin_fd,
+            int stdout_fd, int stderr_fd) {
+  std::vector<char*> argv;
+  for (std::string& arg : argv_text) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_text = env;
+  for (char** entry = environ; *entry != nullptr; ++entry) env_text.push_back(*entry);
+  std::vector<char*> envp;
+  for (std::string& entry : env_text) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (stdin_fd >= 0) dup2(stdin_fd, STDIN_FILENO);
+    if (stdout_fd >= 0) dup2(stdout_fd, STDOUT_FILENO);
+    if (stderr_fd >= 0) dup2(stderr_fd, STDERR_FILENO);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  return pid;
 }
 
 }  // namespace
@@ -54,32 +82,16 @@ std::unique_ptr<HelperProcess> HelperProcess::Start(const std::string& script,
                                                     const std::vector<std::string>& args,
                                                     const std::vector<std::string>& env,
                                                     std::string* error) {
-  // Everything exec needs is built before fork.
   const std::string path = std::string(CLINICD_REMINDER_TEST_DIR) + "/" + script;
-  std::vector<std::string> argv_text = {kPython, path};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_text) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_text = env;
-  for (char** entry = environ; *entry != nullptr; ++entry) env_text.push_back(*entry);
-  std::vector<char*> envp;
-  for (std::string& entry : env_text) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-
+  std::vector<std::string> argv = {kPython, path};
+  argv.insert(argv.end(), args.begin(), args.end());
   int to_child[2];
   int from_child[2];
   if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0) {
     *error = "pipe failed";
     return nullptr;
   }
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(to_child[0], STDIN_FILENO);
-    dup2(from_child[1], STDOUT_FILENO);
-    execve(kPython, argv.data(), envp.data());
-    _exit(127);
-  }
+  const pid_t pid = Spawn(argv, env, to_child[0], from_child[1], -1);
   close(to_child[0]);
   close(from_child[1]);
 
@@ -106,11 +118,54 @@ std::unique_ptr<HelperProcess> HelperProcess::Start(const std::string& script,
 
 HelperProcess::~HelperProcess() {
   close(stdin_fd_);
-  if (!WaitForExit(pid_, 5)) {
+  if (WaitForExit(pid_, 5) < 0) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
 }
+
+WorkerProcess::WorkerProcess(const std::vector<std::string>& args,
+                             const std::vector<std::string>& env, std::string log_path)
+    : log_path_(std::move(log_path)) {
+  const char* binary_dir = std::getenv("CLINICD_BINARY_DIR");
+  std::vector<std::string> argv = {std::string(binary_dir != nullptr ? binary_dir : ".") +
+                                   "/clients/reminder_worker/clinic-reminder-worker"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  pid_ = Spawn(argv, env, null, log, log);
+  close(null);
+  close(log);
+}
+
+WorkerProcess::~WorkerProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+void WorkerProcess::Signal(int signal) const {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+int WorkerProcess::Wait(int seconds) {
+  if (pid_ <= 0) return -1;
+  const int code = WaitForExit(pid_, seconds);
+  if (code >= 0) pid_ = -1;
+  return code;
+}
+
+bool WorkerProcess::WaitForLog(const std::string& text, int seconds) const {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (Log().find(text) == std::string::npos) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+std::string WorkerProcess::Log() const { return ReadFile(log_path_); }
 
 int ClosedPort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -52,6 +52,34 @@ class HelperProcess final {
   int port_;
 };
 
+// The clinic-reminder-worker binary built with this tree, run as a child
+// with its stderr (the log) in a file.
+class WorkerProcess final {
+ public:
+  // Starts the worker with `args` and `env` (NAME=VALUE) added to the
+  // environment; its log goes to `log_path`.
+  WorkerProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                std::string log_path);
+  // SIGKILL if it still runs.
+  ~WorkerProcess();
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+  // Sends `signal` to it.
+  void Signal(int signal) const;
+  // Waits up to `seconds` for it to exit; its exit code, 128 + the signal
+  // that ended it, or -1 when it still runs.
+  int Wait(int seconds);
+  // True once its log contains `text`, waiting up to `seconds`.
+  bool WaitForLog(const std::string& text, int seconds) const;
+  // Everything it logged so far.
+  std::string Log() const;
+
+ private:
+  pid_t pid_;
+  std::string log_path_;
+};
+
 // A loopback port nothing listens on (bound, then closed).
 int ClosedPort();
 

@@ -13,11 +13,13 @@ channel's MIME against an independent reader.
 The addresses steer the replies:
     RCPT reject@...      550 (permanent)
     RCPT tempfail@...    451 after DATA (temporary)
+    RCPT slow@...        250 after DATA, two seconds late
     MAIL refused@...     553 (sender not allowed)
 AUTH PLAIN/LOGIN accepts user "worker" with password "relay-password" only;
 authentication is optional.
 """
 
+import asyncio
 import email
 import email.policy
 import email.utils
@@ -58,6 +60,8 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         if any(rcpt.startswith("tempfail@") for rcpt in envelope.rcpt_tos):
             return "451 4.3.0 try again later"
+        if any(rcpt.startswith("slow@") for rcpt in envelope.rcpt_tos):
+            await asyncio.sleep(2)
         number = self.count
         self.count += 1
         raw = envelope.original_content or envelope.content
