@@ -10,6 +10,9 @@ absl::StatusOr<std::string> NotificationJson(const clinic::v1::Notification& not
   clinic::v1::Notification outside = notification;
   outside.clear_lease_id();
   outside.clear_lease_expire_time();
+  // What ListNotifications reports about delivery; not part of the message.
+  outside.clear_state();
+  outside.clear_delivery_detail();
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = false;

@@ -11,7 +11,8 @@ namespace clinicd::reminder_worker {
 
 // `notification` in canonical proto3 JSON (protobuf's printer: lowerCamelCase
 // names, enum names, fields at their default omitted) on one line, without
-// the lease fields, which only matter between the worker and the server.
+// the lease fields, which only matter between the worker and the server, or
+// the delivery state and detail the outbox list reports.
 absl::StatusOr<std::string> NotificationJson(const clinic::v1::Notification& notification);
 
 }  // namespace clinicd::reminder_worker
