@@ -2,12 +2,12 @@
 
 #include <google/protobuf/util/time_util.h>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_name.h"
+#include "services/resources/list_query.h"
 #include "services/resources/resource_fields.h"
 
 namespace clinicd::booking {
@@ -20,12 +20,9 @@ using clinic::v1::ListAppointmentsRequest;
 absl::StatusOr<clinic::v1::ListAppointmentsResponse> ListAppointments(
     const store::Database& db, const auth::Principal& principal,
     const ListAppointmentsRequest& request) {
-  std::vector<absl::string_view> clinic_pattern = {"clinics"};
-  absl::StatusOr<std::vector<std::string>> clinic_ids =
-      ParseResourceName("parent", request.parent(), clinic_pattern);
-  if (!clinic_ids.ok()) return clinic_ids.status();
-  const std::string clinic_id = clinic_ids->front();
-  if (absl::Status s = auth::CheckClinicAccess(principal, clinic_id); !s.ok()) return s;
+  absl::StatusOr<std::string> clinic = resources::ParseClinicParent(principal, request.parent());
+  if (!clinic.ok()) return clinic.status();
+  const std::string& clinic_id = *clinic;
 
   // ?1 clinic, ?2 limit, ?3/?4 keyset, then the filters in order.
   std::string sql =
@@ -74,12 +71,7 @@ absl::StatusOr<clinic::v1::ListAppointmentsResponse> ListAppointments(
     absl::StatusOr<store::Statement> stmt = tx.Prepare(sql);
     if (!stmt.ok()) return stmt.status();
     stmt->BindText(1, clinic_id).Bind(2, static_cast<int64_t>(*limit + 1));
-    int64_t after_start = 0;
-    if (after->size() == 2 && absl::SimpleAtoi((*after)[0], &after_start)) {
-      stmt->Bind(3, after_start).BindText(4, (*after)[1]);
-    } else {
-      stmt->BindNull(3).BindNull(4);
-    }
+    resources::BindPageKey(*stmt, 3, *after);
     for (size_t i = 0; i < text_params.size(); ++i) stmt->BindText(5 + i, text_params[i]);
     if (request.has_start_time()) {
       stmt->Bind(time_param, ProtoTimeMicros(request.start_time()));
@@ -87,23 +79,17 @@ absl::StatusOr<clinic::v1::ListAppointmentsResponse> ListAppointments(
     if (request.has_end_time()) {
       stmt->Bind(time_param + 1, ProtoTimeMicros(request.end_time()));
     }
-    std::vector<std::string> last_key;
-    while (true) {
-      absl::StatusOr<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      if (response.appointments_size() == *limit) {
-        response.set_next_page_token(EncodePageToken(last_key, fingerprint));
-        break;
-      }
-      clinic::v1::Appointment* appointment = response.add_appointments();
-      if (!appointment->ParseFromString(stmt->ColumnBlob(2))) {
-        return absl::InternalError("a stored appointment is corrupt");
-      }
-      resources::SetEtag(*appointment, stmt->ColumnInt(1));
-      last_key = {absl::StrCat(stmt->ColumnInt(3)), stmt->ColumnText(0)};
-    }
-    return absl::OkStatus();
+    return resources::ReadPage(
+        *stmt, *limit, fingerprint,
+        [&]() -> absl::StatusOr<std::vector<std::string>> {
+          clinic::v1::Appointment* appointment = response.add_appointments();
+          if (!appointment->ParseFromString(stmt->ColumnBlob(2))) {
+            return absl::InternalError("a stored appointment is corrupt");
+          }
+          resources::SetEtag(*appointment, stmt->ColumnInt(1));
+          return std::vector<std::string>{absl::StrCat(stmt->ColumnInt(3)), stmt->ColumnText(0)};
+        },
+        response.mutable_next_page_token());
   });
   if (!status.ok()) return status;
   return response;

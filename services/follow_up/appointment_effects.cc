@@ -122,7 +122,7 @@ absl::Status ApplyAppointmentEffects(store::Transaction& tx,
 
   // Reminders: whatever was pending is about the old booking.
   if (previous != nullptr) {
-    if (absl::Status s = outbox::CancelPending(
+    if (absl::Status s = outbox::CancelUndelivered(
             tx, current.name(), clinic::v1::NOTIFICATION_KIND_APPOINTMENT_REMINDER, now);
         !s.ok()) {
       return s;

@@ -1,132 +1,124 @@
 #include "services/follow_up/follow_up_lists.h"
 
-#include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_name.h"
 #include "services/follow_up/recalls.h"
+#include "services/resources/list_query.h"
 #include "services/resources/resource_fields.h"
 
 namespace clinicd::follow_up {
 namespace {
 
-// One keyset-paginated query over a resource table ordered by an INTEGER
-// time column then id. `sql` selects id, revision, data, <order column> with
-// ?1 clinic id, ?2 limit, ?3/?4 the previous page's key, ?5 the patient id
-// or NULL, and ?6 now when `now` is given; it ends with ORDER BY and LIMIT ?2.
-template <typename M>
-absl::Status RunListQuery(const store::Database& db, const std::string& sql,
-                          const std::string& clinic_id, const std::string& patient_id,
-                          std::optional<absl::Time> now, int limit, const std::vector<std::string>& after,
-                          const std::string& fingerprint,
-                          const std::function<void(M&)>& finish, std::vector<M>& out,
-                          std::string& next_page_token) {
+// A list request's clinic, optional patient filter, page size and page key.
+struct ListScope {
+  std::string clinic_id;
+  std::string patient_id;  // Empty: every patient.
+  int limit = 0;
+  std::string fingerprint;
+  std::vector<std::string> after;
+};
+
+template <typename Request>
+absl::StatusOr<ListScope> ParseListScope(const auth::Principal& principal,
+                                         const Request& request) {
+  ListScope scope;
+  absl::StatusOr<std::string> clinic = resources::ParseClinicParent(principal, request.parent());
+  if (!clinic.ok()) return clinic.status();
+  scope.clinic_id = *clinic;
+  if (!request.patient().empty()) {
+    FieldViolations violations;
+    scope.patient_id = IdInClinic(violations, "patient", request.patient(), *clinic, "patients");
+    if (!violations.empty()) return violations.ToStatus();
+  }
+  absl::StatusOr<int> limit = EffectivePageSize(request.page_size());
+  if (!limit.ok()) return limit.status();
+  scope.limit = *limit;
+  scope.fingerprint = resources::QueryFingerprint(request);
+  absl::StatusOr<std::vector<std::string>> after =
+      DecodePageToken(request.page_token(), scope.fingerprint);
+  if (!after.ok()) return after.status();
+  scope.after = *std::move(after);
+  return scope;
+}
+
+// Runs `sql` — selecting id, revision, data, order value, with ?1 the
+// clinic, ?2 the limit, ?3/?4 the page key, ?5 the patient or NULL — and
+// reads a page of M into `items`, each passed to `finish`.
+template <typename M, typename Finish>
+absl::Status ReadResourcePage(const store::Database& db, const std::string& sql,
+                              const ListScope& scope, Finish finish,
+                              google::protobuf::RepeatedPtrField<M>* items,
+                              std::string* next_page_token) {
   return db.Read([&](store::Transaction& tx) -> absl::Status {
     absl::StatusOr<store::Statement> stmt = tx.Prepare(sql);
     if (!stmt.ok()) return stmt.status();
-    stmt->BindText(1, clinic_id).Bind(2, static_cast<int64_t>(limit + 1));
-    int64_t after_time = 0;
-    if (after.size() == 2 && absl::SimpleAtoi(after[0], &after_time)) {
-      stmt->Bind(3, after_time).BindText(4, after[1]);
-    } else {
-      stmt->BindNull(3).BindNull(4);
-    }
-    stmt->BindOptionalText(5, patient_id);
-    if (now.has_value()) stmt->Bind(6, *now);
-    std::vector<std::string> last_key;
-    while (true) {
-      absl::StatusOr<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return absl::OkStatus();
-      if (static_cast<int>(out.size()) == limit) {
-        next_page_token = EncodePageToken(last_key, fingerprint);
-        return absl::OkStatus();
-      }
-      M& item = out.emplace_back();
-      if (!item.ParseFromString(stmt->ColumnBlob(2))) {
-        return absl::InternalError(absl::StrCat("stored row ", stmt->ColumnText(0), " is corrupt"));
-      }
-      resources::SetEtag(item, stmt->ColumnInt(1));
-      finish(item);
-      last_key = {absl::StrCat(stmt->ColumnInt(3)), stmt->ColumnText(0)};
-    }
+    stmt->BindText(1, scope.clinic_id).Bind(2, static_cast<int64_t>(scope.limit + 1));
+    resources::BindPageKey(*stmt, 3, scope.after);
+    stmt->BindOptionalText(5, scope.patient_id);
+    finish.Bind(*stmt);
+    return resources::ReadPage(
+        *stmt, scope.limit, scope.fingerprint,
+        [&]() -> absl::StatusOr<std::vector<std::string>> {
+          M* item = items->Add();
+          if (!item->ParseFromString(stmt->ColumnBlob(2))) {
+            return absl::InternalError(absl::StrCat("stored row ", stmt->ColumnText(0),
+                                                    " is corrupt"));
+          }
+          resources::SetEtag(*item, stmt->ColumnInt(1));
+          finish(*item);
+          return std::vector<std::string>{absl::StrCat(stmt->ColumnInt(3)), stmt->ColumnText(0)};
+        },
+        next_page_token);
   });
 }
 
-// The clinic id of `parent` and the patient id of `patient` (empty when
-// unset), checked for form and access.
-absl::Status ParseScope(const auth::Principal& principal, const std::string& parent,
-                        const std::string& patient, std::string& clinic_id,
-                        std::string& patient_id) {
-  std::vector<absl::string_view> clinic_pattern = {"clinics"};
-  absl::StatusOr<std::vector<std::string>> ids =
-      ParseResourceName("parent", parent, clinic_pattern);
-  if (!ids.ok()) return ids.status();
-  clinic_id = ids->front();
-  if (absl::Status s = auth::CheckClinicAccess(principal, clinic_id); !s.ok()) return s;
-  if (!patient.empty()) {
-    FieldViolations violations;
-    patient_id = IdInClinic(violations, "patient", patient, clinic_id, "patients");
-    if (!violations.empty()) return violations.ToStatus();
+// Series need nothing beyond their stored form.
+struct AsStored {
+  void Bind(store::Statement&) const {}
+  void operator()(clinic::v1::Series&) const {}
+};
+
+// Recalls show their state at `now`, which the views' conditions read as ?6.
+struct AtTime {
+  absl::Time now;
+  void Bind(store::Statement& stmt) const { stmt.Bind(6, now); }
+  void operator()(clinic::v1::Recall& recall) const {
+    recall.set_state(EffectiveRecallState(recall, now));
   }
-  return absl::OkStatus();
-}
+};
 
 }  // namespace
 
 absl::StatusOr<clinic::v1::ListSeriesResponse> ListSeries(
     const store::Database& db, const auth::Principal& principal,
     const clinic::v1::ListSeriesRequest& request) {
-  std::string clinic_id;
-  std::string patient_id;
-  if (absl::Status s =
-          ParseScope(principal, request.parent(), request.patient(), clinic_id, patient_id);
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<int> limit = EffectivePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  const std::string fingerprint = resources::QueryFingerprint(request);
-  absl::StatusOr<std::vector<std::string>> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) return after.status();
+  absl::StatusOr<ListScope> scope = ParseListScope(principal, request);
+  if (!scope.ok()) return scope.status();
   clinic::v1::ListSeriesResponse response;
-  std::vector<clinic::v1::Series> items;
-  std::string next;
-  absl::Status status = RunListQuery<clinic::v1::Series>(
+  absl::Status status = ReadResourcePage(
       db,
       "SELECT id, revision, data, create_time FROM series WHERE clinic_id = ?1 "
       "AND (?5 IS NULL OR patient_id = ?5) AND (?3 IS NULL OR (create_time, id) > (?3, ?4)) "
       "ORDER BY create_time, id LIMIT ?2",
-      clinic_id, patient_id, std::nullopt, *limit, *after, fingerprint, [](clinic::v1::Series&) {},
-      items, next);
+      *scope, AsStored(), response.mutable_series(), response.mutable_next_page_token());
   if (!status.ok()) return status;
-  for (clinic::v1::Series& series : items) *response.add_series() = std::move(series);
-  response.set_next_page_token(next);
   return response;
 }
 
 absl::StatusOr<clinic::v1::ListRecallsResponse> ListRecalls(
     const store::Database& db, const auth::Principal& principal,
     const clinic::v1::ListRecallsRequest& request, absl::Time now) {
-  std::string clinic_id;
-  std::string patient_id;
-  if (absl::Status s =
-          ParseScope(principal, request.parent(), request.patient(), clinic_id, patient_id);
-      !s.ok()) {
-    return s;
-  }
   // Open recalls are stored UPCOMING or DUE (1, 2); which view they belong
-  // to follows from their times, so the clock's lag never shows.
+  // to follows from their times, so the recall clock's lag never shows.
   std::string view;
   switch (request.view()) {
     case clinic::v1::RECALL_VIEW_UNSPECIFIED:
-      view = "?6 IS NOT NULL";  // Every state (binds ?6 like the other views).
+      view = "?6 IS NOT NULL";  // Every state; binds ?6 like the other views.
       break;
     case clinic::v1::RECALL_VIEW_DUE:
       view = "state IN (1, 2) AND due_time <= ?6 AND lapse_time > ?6";
@@ -140,26 +132,17 @@ absl::StatusOr<clinic::v1::ListRecallsResponse> ListRecalls(
     default:
       return InvalidField("view", "must be a RecallView value");
   }
-  absl::StatusOr<int> limit = EffectivePageSize(request.page_size());
-  if (!limit.ok()) return limit.status();
-  const std::string fingerprint = resources::QueryFingerprint(request);
-  absl::StatusOr<std::vector<std::string>> after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) return after.status();
+  absl::StatusOr<ListScope> scope = ParseListScope(principal, request);
+  if (!scope.ok()) return scope.status();
   clinic::v1::ListRecallsResponse response;
-  std::vector<clinic::v1::Recall> items;
-  std::string next;
-  absl::Status status = RunListQuery<clinic::v1::Recall>(
+  absl::Status status = ReadResourcePage(
       db,
       absl::StrCat("SELECT id, revision, data, due_time FROM recalls WHERE clinic_id = ?1 "
                    "AND (?5 IS NULL OR patient_id = ?5) "
                    "AND (?3 IS NULL OR (due_time, id) > (?3, ?4)) AND ",
                    view, " ORDER BY due_time, id LIMIT ?2"),
-      clinic_id, patient_id, now, *limit, *after, fingerprint,
-      [now](clinic::v1::Recall& recall) { recall.set_state(EffectiveRecallState(recall, now)); },
-      items, next);
+      *scope, AtTime{now}, response.mutable_recalls(), response.mutable_next_page_token());
   if (!status.ok()) return status;
-  for (clinic::v1::Recall& recall : items) *response.add_recalls() = std::move(recall);
-  response.set_next_page_token(next);
   return response;
 }
 

@@ -231,7 +231,7 @@ grpc::Status FollowUpServiceImpl::DismissRecall(ServerContext* context, const v1
                                    }
                                    recall.set_state(v1::RECALL_STATE_DISMISSED);
                                    recall.set_dismiss_reason(request->reason());
-                                   return outbox::CancelPending(
+                                   return outbox::CancelUndelivered(
                                        tx, recall.name(), v1::NOTIFICATION_KIND_UNSPECIFIED, now);
                                  }),
                  response);

@@ -157,7 +157,7 @@ absl::Status SatisfyOpenRecalls(store::Transaction& tx, const std::string& clini
     stored.recall.set_state(clinic::v1::RECALL_STATE_SATISFIED);
     stored.recall.set_appointment(appointment.name());
     if (absl::Status s = Rewrite(tx, clinic_id, stored, now); !s.ok()) return s;
-    if (absl::Status s = outbox::CancelPending(tx, stored.recall.name(),
+    if (absl::Status s = outbox::CancelUndelivered(tx, stored.recall.name(),
                                                clinic::v1::NOTIFICATION_KIND_RECALL, now);
         !s.ok()) {
       return s;

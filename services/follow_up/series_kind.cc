@@ -91,7 +91,7 @@ resources::ResourceKind<Series> SeriesKind(const plugin_host::TreatmentRegistry&
                         const Series* previous, const Series& series) -> absl::Status {
     if (previous != nullptr && previous->state() != clinic::v1::SERIES_STATE_CANCELLED &&
         series.state() == clinic::v1::SERIES_STATE_CANCELLED) {
-      return outbox::CancelPending(tx, series.name(), clinic::v1::NOTIFICATION_KIND_UNSPECIFIED,
+      return outbox::CancelUndelivered(tx, series.name(), clinic::v1::NOTIFICATION_KIND_UNSPECIFIED,
                                    absl::Now());
     }
     return absl::OkStatus();

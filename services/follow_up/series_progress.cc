@@ -64,7 +64,7 @@ absl::Status ReplanSeries(store::Transaction& tx, const plugin_host::TreatmentRe
   if (absl::Status s = PlanSessions(registry, *type, outbox.zone(), *taken, series); !s.ok()) {
     return s;
   }
-  if (absl::Status s = outbox::CancelPending(tx, series.name(),
+  if (absl::Status s = outbox::CancelUndelivered(tx, series.name(),
                                              clinic::v1::NOTIFICATION_KIND_NEXT_SESSION_PROMPT, now);
       !s.ok()) {
     return s;

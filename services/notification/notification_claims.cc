@@ -12,6 +12,7 @@
 #include "services/domain/quiet_hours.h"
 #include "services/domain/schedule.h"
 #include "services/outbox/patient_messages.h"
+#include "services/resources/list_query.h"
 #include "services/resources/load_resource.h"
 #include "services/store/tables.h"
 
@@ -54,11 +55,9 @@ absl::Status SetState(store::Transaction& tx, const std::string& id, absl::strin
 absl::StatusOr<std::optional<std::vector<std::string>>> ClaimScope(
     const auth::Principal& principal, const std::string& parent) {
   if (!parent.empty()) {
-    std::vector<absl::string_view> pattern = {"clinics"};
-    absl::StatusOr<std::vector<std::string>> ids = ParseResourceName("parent", parent, pattern);
-    if (!ids.ok()) return ids.status();
-    if (absl::Status s = auth::CheckClinicAccess(principal, ids->front()); !s.ok()) return s;
-    return std::optional<std::vector<std::string>>(std::vector<std::string>{ids->front()});
+    absl::StatusOr<std::string> clinic = resources::ParseClinicParent(principal, parent);
+    if (!clinic.ok()) return clinic.status();
+    return std::optional<std::vector<std::string>>(std::vector<std::string>{*clinic});
   }
   if (principal.all_clinics) return std::optional<std::vector<std::string>>();
   return std::optional<std::vector<std::string>>(principal.clinic_ids);
@@ -272,7 +271,12 @@ absl::Status AckNotification(store::Database& db, const auth::Principal& princip
         next_attempts = std::max(0, attempts - 1);
         break;
     }
-    if (lease_id != request.lease_id() || (state != "leased" && state != next_state)) {
+    if (lease_id == request.lease_id() && state == "cancelled") {
+      // Its cause went away while the worker held it: it stays cancelled,
+      // unless it was delivered anyway, which is recorded as the truth.
+      if (request.result() != clinic::v1::DELIVERY_RESULT_DELIVERED) return absl::OkStatus();
+      next_state = "delivered";
+    } else if (lease_id != request.lease_id() || (state != "leased" && state != next_state)) {
       return ErrorWithReason(
           absl::StatusCode::kFailedPrecondition, "LEASE_NOT_HELD",
           absl::StrCat("lease ", request.lease_id(), " of ", request.name(),
@@ -280,7 +284,9 @@ absl::Status AckNotification(store::Database& db, const auth::Principal& princip
                        "or it was acknowledged differently; do not retry this acknowledgement"),
           {{"state", state}});
     }
-    if (state != "leased") return absl::OkStatus();  // The same acknowledgement, repeated.
+    if (state != "leased" && state != "cancelled") {
+      return absl::OkStatus();  // The same acknowledgement, repeated.
+    }
     if (request.result() == clinic::v1::DELIVERY_RESULT_RETRY && next_state == "pending" &&
         for_patient) {
       // Retries wait out the clinic's quiet hours like the first attempt.

@@ -2,13 +2,13 @@
 
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/errors.h"
 #include "services/common/pagination.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
+#include "services/resources/list_query.h"
 #include "services/resources/resource_fields.h"
 
 namespace clinicd::notification {
@@ -32,12 +32,9 @@ NotificationState StateOf(const std::string& name) {
 absl::StatusOr<clinic::v1::ListNotificationsResponse> ListNotifications(
     const store::Database& db, const auth::Principal& principal,
     const clinic::v1::ListNotificationsRequest& request) {
-  std::vector<absl::string_view> clinic_pattern = {"clinics"};
-  absl::StatusOr<std::vector<std::string>> clinic_ids =
-      ParseResourceName("parent", request.parent(), clinic_pattern);
-  if (!clinic_ids.ok()) return clinic_ids.status();
-  const std::string clinic_id = clinic_ids->front();
-  if (absl::Status s = auth::CheckClinicAccess(principal, clinic_id); !s.ok()) return s;
+  absl::StatusOr<std::string> clinic = resources::ParseClinicParent(principal, request.parent());
+  if (!clinic.ok()) return clinic.status();
+  const std::string& clinic_id = *clinic;
   FieldViolations violations;
   std::string patient_id;
   if (!request.patient().empty()) {
@@ -75,42 +72,34 @@ absl::StatusOr<clinic::v1::ListNotificationsResponse> ListNotifications(
     absl::StatusOr<store::Statement> stmt = tx.Prepare(sql);
     if (!stmt.ok()) return stmt.status();
     stmt->BindText(1, clinic_id).Bind(2, static_cast<int64_t>(*limit + 1));
-    int64_t after_due = 0;
-    if (after->size() == 2 && absl::SimpleAtoi((*after)[0], &after_due)) {
-      stmt->Bind(3, after_due).BindText(4, (*after)[1]);
-    } else {
-      stmt->BindNull(3).BindNull(4);
-    }
+    resources::BindPageKey(*stmt, 3, *after);
     stmt->BindOptionalText(5, patient_id).BindOptionalText(6, request.resource());
-    std::vector<std::string> last_key;
-    while (true) {
-      absl::StatusOr<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return absl::OkStatus();
-      if (response.notifications_size() == *limit) {
-        response.set_next_page_token(EncodePageToken(last_key, fingerprint));
-        return absl::OkStatus();
-      }
-      clinic::v1::Notification* n = response.add_notifications();
-      const std::string id = stmt->ColumnText(0);
-      n->set_name(absl::StrCat("clinics/", clinic_id, "/notifications/", id));
-      n->set_kind(static_cast<clinic::v1::NotificationKind>(stmt->ColumnInt(1)));
-      n->set_channel(static_cast<clinic::v1::NotificationChannel>(stmt->ColumnInt(2)));
-      n->set_recipient(stmt->ColumnText(3));
-      n->set_subject(stmt->ColumnText(4));
-      n->set_body(stmt->ColumnText(5));
-      n->set_dedupe_key(stmt->ColumnText(6));
-      *n->mutable_due_time() = ToProtoTime(stmt->ColumnTime(7));
-      n->set_attempts(static_cast<int32_t>(stmt->ColumnInt(8)));
-      if (!stmt->ColumnIsNull(9)) *n->mutable_lease_expire_time() = ToProtoTime(stmt->ColumnTime(9));
-      n->set_resource(stmt->ColumnText(10));
-      if (!stmt->ColumnIsNull(11)) {
-        n->set_patient(absl::StrCat("clinics/", clinic_id, "/patients/", stmt->ColumnText(11)));
-      }
-      n->set_state(StateOf(stmt->ColumnText(12)));
-      n->set_delivery_detail(stmt->ColumnText(13));
-      last_key = {absl::StrCat(stmt->ColumnInt(7)), id};
-    }
+    return resources::ReadPage(
+        *stmt, *limit, fingerprint,
+        [&]() -> absl::StatusOr<std::vector<std::string>> {
+          clinic::v1::Notification* n = response.add_notifications();
+          const std::string id = stmt->ColumnText(0);
+          n->set_name(absl::StrCat("clinics/", clinic_id, "/notifications/", id));
+          n->set_kind(static_cast<clinic::v1::NotificationKind>(stmt->ColumnInt(1)));
+          n->set_channel(static_cast<clinic::v1::NotificationChannel>(stmt->ColumnInt(2)));
+          n->set_recipient(stmt->ColumnText(3));
+          n->set_subject(stmt->ColumnText(4));
+          n->set_body(stmt->ColumnText(5));
+          n->set_dedupe_key(stmt->ColumnText(6));
+          *n->mutable_due_time() = ToProtoTime(stmt->ColumnTime(7));
+          n->set_attempts(static_cast<int32_t>(stmt->ColumnInt(8)));
+          if (!stmt->ColumnIsNull(9)) {
+            *n->mutable_lease_expire_time() = ToProtoTime(stmt->ColumnTime(9));
+          }
+          n->set_resource(stmt->ColumnText(10));
+          if (!stmt->ColumnIsNull(11)) {
+            n->set_patient(absl::StrCat("clinics/", clinic_id, "/patients/", stmt->ColumnText(11)));
+          }
+          n->set_state(StateOf(stmt->ColumnText(12)));
+          n->set_delivery_detail(stmt->ColumnText(13));
+          return std::vector<std::string>{absl::StrCat(stmt->ColumnInt(7)), id};
+        },
+        response.mutable_next_page_token());
   });
   if (!status.ok()) return status;
   return response;

@@ -1,10 +1,10 @@
 #include "services/notification/notification_service.h"
 
 #include "absl/time/clock.h"
-#include "services/common/resource_name.h"
 #include "services/notification/notification_claims.h"
 #include "services/notification/notification_list.h"
 #include "services/outbox/event_log.h"
+#include "services/resources/list_query.h"
 #include "services/resources/reply.h"
 
 namespace clinicd::notification {
@@ -53,13 +53,11 @@ grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const 
     bool all_clinics = principal.all_clinics;
     std::vector<std::string> clinic_ids = principal.clinic_ids;
     if (!request->parent().empty()) {
-      std::vector<absl::string_view> pattern = {"clinics"};
-      absl::StatusOr<std::vector<std::string>> ids =
-          ParseResourceName("parent", request->parent(), pattern);
-      if (!ids.ok()) return ids.status();
-      if (absl::Status s = auth::CheckClinicAccess(principal, ids->front()); !s.ok()) return s;
+      absl::StatusOr<std::string> clinic =
+          resources::ParseClinicParent(principal, request->parent());
+      if (!clinic.ok()) return clinic.status();
       all_clinics = false;
-      clinic_ids = {ids->front()};
+      clinic_ids = {*clinic};
     }
     while (!context->IsCancelled()) {
       if (stopping_) {

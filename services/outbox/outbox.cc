@@ -31,11 +31,11 @@ absl::Status Enqueue(store::Transaction& tx, const OutgoingMessage& message, abs
   return stmt->Run();
 }
 
-absl::Status CancelPending(store::Transaction& tx, absl::string_view resource,
+absl::Status CancelUndelivered(store::Transaction& tx, absl::string_view resource,
                            clinic::v1::NotificationKind kind, absl::Time now) {
   absl::StatusOr<store::Statement> stmt = tx.Prepare(
       "UPDATE notifications SET state = 'cancelled', update_time = ?3 "
-      "WHERE resource = ?1 AND state = 'pending' AND (?2 = 0 OR kind = ?2)");
+      "WHERE resource = ?1 AND state IN ('pending', 'leased') AND (?2 = 0 OR kind = ?2)");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, resource).Bind(2, static_cast<int64_t>(kind)).Bind(3, now);
   return stmt->Run();

@@ -39,10 +39,11 @@ struct OutgoingMessage {
 // the new content and due time.
 absl::Status Enqueue(store::Transaction& tx, const OutgoingMessage& message, absl::Time now);
 
-// Cancels the still-pending messages about `resource`, of `kind` or of every
-// kind when `kind` is UNSPECIFIED. Leased messages are already on their way
-// and stay as they are.
-absl::Status CancelPending(store::Transaction& tx, absl::string_view resource,
+// Cancels the undelivered messages about `resource`, of `kind` or of every
+// kind when `kind` is UNSPECIFIED: pending ones, and leased ones too, so a
+// worker that then reports RETRY or RELEASED leaves them cancelled (one
+// that reports DELIVERED records that it went out after all).
+absl::Status CancelUndelivered(store::Transaction& tx, absl::string_view resource,
                            clinic::v1::NotificationKind kind, absl::Time now);
 
 // Makes the cancelled messages about `resource` of `kind` pending again when

@@ -1,6 +1,6 @@
 // The outbox's rows: a dedupe key is a message's identity (queued once,
-// revived rather than copied after a cancel), cancelling leaves messages
-// already on their way alone, and a hold moves only earlier pending ones.
+// revived rather than copied after a cancel), cancelling reaches leased
+// messages but not delivered ones, and a hold moves only earlier pending ones.
 
 #include "services/outbox/outbox.h"
 
@@ -68,7 +68,7 @@ TEST_F(OutboxRowsTest, ACancelledMessageIsRevivedWithItsNewTime) {
     return Enqueue(tx, Message("k1", now_ + absl::Hours(1)), now_);
   }));
   ASSERT_OK(Write([&](store::Transaction& tx) {
-    return CancelPending(tx, "clinics/c1/appointments/a1", clinic::v1::NOTIFICATION_KIND_UNSPECIFIED,
+    return CancelUndelivered(tx, "clinics/c1/appointments/a1", clinic::v1::NOTIFICATION_KIND_UNSPECIFIED,
                          now_);
   }));
   EXPECT_EQ(StateOf("k1"), "cancelled");
@@ -80,7 +80,7 @@ TEST_F(OutboxRowsTest, ACancelledMessageIsRevivedWithItsNewTime) {
   EXPECT_EQ(DueOf("k1"), absl::ToUnixMicros(now_ + absl::Hours(3)));
 }
 
-TEST_F(OutboxRowsTest, CancellingLeavesDeliveredAndLeasedMessagesAlone) {
+TEST_F(OutboxRowsTest, CancellingTakesPendingAndLeasedButLeavesDeliveredAlone) {
   ASSERT_OK(Write([&](store::Transaction& tx) -> absl::Status {
     for (const char* key : {"pending", "leased", "delivered"}) {
       if (absl::Status s = Enqueue(tx, Message(key, now_), now_); !s.ok()) return s;
@@ -91,11 +91,11 @@ TEST_F(OutboxRowsTest, CancellingLeavesDeliveredAndLeasedMessagesAlone) {
                              "UPDATE notifications SET state = dedupe_key "
                              "WHERE dedupe_key IN ('leased', 'delivered')"));
   ASSERT_OK(Write([&](store::Transaction& tx) {
-    return CancelPending(tx, "clinics/c1/appointments/a1",
+    return CancelUndelivered(tx, "clinics/c1/appointments/a1",
                          clinic::v1::NOTIFICATION_KIND_APPOINTMENT_REMINDER, now_);
   }));
   EXPECT_EQ(StateOf("pending"), "cancelled");
-  EXPECT_EQ(StateOf("leased"), "leased");
+  EXPECT_EQ(StateOf("leased"), "cancelled") << "a worker's later RETRY must not bring it back";
   EXPECT_EQ(StateOf("delivered"), "delivered");
 }
 
@@ -105,7 +105,7 @@ TEST_F(OutboxRowsTest, CancellingOneKindKeepsTheOthers) {
     aftercare.kind = clinic::v1::NOTIFICATION_KIND_AFTERCARE;
     if (absl::Status s = Enqueue(tx, aftercare, now_); !s.ok()) return s;
     if (absl::Status s = Enqueue(tx, Message("reminder", now_), now_); !s.ok()) return s;
-    return CancelPending(tx, "clinics/c1/appointments/a1",
+    return CancelUndelivered(tx, "clinics/c1/appointments/a1",
                          clinic::v1::NOTIFICATION_KIND_APPOINTMENT_REMINDER, now_);
   }));
   EXPECT_EQ(StateOf("reminder"), "cancelled");
@@ -120,7 +120,7 @@ TEST_F(OutboxRowsTest, ReviveOnlyBringsBackMessagesStillAhead) {
     if (absl::Status s = Enqueue(tx, Message("future", now_ + absl::Hours(1)), now_); !s.ok()) {
       return s;
     }
-    return CancelPending(tx, "clinics/c1/appointments/a1",
+    return CancelUndelivered(tx, "clinics/c1/appointments/a1",
                          clinic::v1::NOTIFICATION_KIND_UNSPECIFIED, now_);
   }));
   ASSERT_OK(Write([&](store::Transaction& tx) {
