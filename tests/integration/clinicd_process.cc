@@ -101,8 +101,8 @@ bool ClinicdProcess::Start(std::string* error) {
     std::smatch match;
     const std::string log = Log();
     if (std::regex_search(log, match, listening)) {
-      channel_ = grpc::CreateChannel("127.0.0.1:" + match[1].str(),
-                                     grpc::InsecureChannelCredentials());
+      address_ = "127.0.0.1:" + match[1].str();
+      channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
       return true;
     }
     if (waitpid(pid_, nullptr, WNOHANG) == pid_) {

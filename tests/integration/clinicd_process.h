@@ -50,6 +50,8 @@ class ClinicdProcess final {
 
   // A channel to the running server.
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  // Its address, 127.0.0.1:PORT, for client programs under test.
+  const std::string& address() const { return address_; }
   // Everything the server logged so far.
   std::string Log() const;
   // The database file.
@@ -62,6 +64,7 @@ class ClinicdProcess final {
   std::string db_path_;
   std::string log_path_;
   pid_t pid_ = -1;
+  std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 
