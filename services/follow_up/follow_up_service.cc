@@ -28,6 +28,8 @@ constexpr int kDefaultSlots = 20;
 constexpr int kMaxSlots = 100;
 // A snooze longer than this is a dismissal in disguise.
 constexpr absl::Duration kLongestSnooze = absl::Hours(24 * 366);
+// The longest range SearchAvailability takes at once, in days.
+constexpr int kSearchDays = 31;
 // When a session's window has already closed, slots are offered from now
 // for this long.
 constexpr absl::Duration kOverdueSearch = absl::Hours(24 * 14);
@@ -159,26 +161,30 @@ absl::StatusOr<v1::PlanNextSessionResponse> FollowUpServiceImpl::PlanNext(
   search.set_parent(absl::StrCat("clinics/", (*ids)[0]));
   search.set_treatment_type(series.treatment_type());
   search.set_patient(series.patient());
-  *search.mutable_start_date() = ToDate(absl::ToCivilDay(opens, zone));
-  *search.mutable_end_date() = ToDate(absl::ToCivilDay(closes, zone));
   const int wanted = request.max_slots() == 0 ? kDefaultSlots : request.max_slots();
-  std::string page_token;
-  // The search works in whole local days; slots outside the window's exact
-  // bounds on its first and last day are dropped, so page until enough.
-  do {
-    search.set_page_size(wanted);
-    search.set_page_token(page_token);
-    absl::StatusOr<v1::SearchAvailabilityResponse> found =
-        booking::SearchAvailability(db_, registry_, principal, search, now);
-    if (!found.ok()) return found.status();
-    for (const v1::Slot& slot : found->slots()) {
-      const absl::Time start = FromProtoTime(slot.start_time());
-      if (start < opens || start > closes) continue;
-      if (response.slots_size() == wanted) break;
-      *response.add_slots() = slot;
-    }
-    page_token = found->next_page_token();
-  } while (!page_token.empty() && response.slots_size() < wanted);
+  // The search takes whole local days, at most kSearchDays at a time; slots
+  // outside the window's exact bounds on its first and last day are dropped.
+  const absl::CivilDay last_day = absl::ToCivilDay(closes, zone);
+  for (absl::CivilDay from = absl::ToCivilDay(opens, zone);
+       from <= last_day && response.slots_size() < wanted; from += kSearchDays) {
+    *search.mutable_start_date() = ToDate(from);
+    *search.mutable_end_date() = ToDate(std::min(last_day, from + (kSearchDays - 1)));
+    std::string page_token;
+    do {
+      search.set_page_size(wanted);
+      search.set_page_token(page_token);
+      absl::StatusOr<v1::SearchAvailabilityResponse> found =
+          booking::SearchAvailability(db_, registry_, principal, search, now);
+      if (!found.ok()) return found.status();
+      for (const v1::Slot& slot : found->slots()) {
+        const absl::Time start = FromProtoTime(slot.start_time());
+        if (start < opens || start > closes) continue;
+        if (response.slots_size() == wanted) break;
+        *response.add_slots() = slot;
+      }
+      page_token = found->next_page_token();
+    } while (!page_token.empty() && response.slots_size() < wanted);
+  }
   return response;
 }
 
@@ -210,7 +216,7 @@ grpc::Status FollowUpServiceImpl::SnoozeRecall(ServerContext* context, const v1:
           const absl::Time until =
               domain::FirstSendableAtOrAfter(clinic->policy(), *zone, now + snooze);
           *recall.mutable_snooze_until_time() = ToProtoTime(until);
-          return outbox::HoldUntil(tx, recall.name(), until, now);
+          return SnoozeNotices(tx, registry_, *clinic, recall, until, now);
         });
     if (recall.ok()) recall->set_state(EffectiveRecallState(*recall, absl::Now()));
     return Reply(std::move(recall), response);

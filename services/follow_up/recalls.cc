@@ -7,6 +7,9 @@
 #include "services/common/proto_time.h"
 #include "services/outbox/event_log.h"
 #include "services/outbox/outbox.h"
+#include "services/domain/quiet_hours.h"
+#include "services/domain/schedule.h"
+#include "services/resources/load_resource.h"
 #include "services/resources/resource_fields.h"
 #include "services/store/tables.h"
 
@@ -66,6 +69,28 @@ absl::Status Rewrite(store::Transaction& tx, const std::string& clinic_id, Store
   return store::UpdateRow(tx, store::kRecallsTable, {clinic_id}, row, RecallColumns(stored.recall));
 }
 
+// The patient's first booked (or checked-in) appointment for `type` after
+// `series` completed that is not one of its sessions; empty when none.
+absl::StatusOr<std::string> FindMaintenanceBooking(store::Transaction& tx,
+                                                   const std::string& clinic_id,
+                                                   const clinic::v1::Series& series,
+                                                   const std::string& type) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(
+      "SELECT id FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
+      "AND treatment_type = ?3 AND state IN (1, 2) AND start_time > ?4 "
+      "AND (series_id IS NULL OR series_id != ?5) ORDER BY start_time, id LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, clinic_id)
+      .BindText(2, LastId(series.patient()))
+      .BindText(3, type)
+      .Bind(4, FromProtoTime(series.complete_time()))
+      .BindText(5, LastId(series.name()));
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::string();
+  return absl::StrCat("clinics/", clinic_id, "/appointments/", stmt->ColumnText(0));
+}
+
 bool IsOpen(RecallState state) {
   return state == clinic::v1::RECALL_STATE_UPCOMING || state == clinic::v1::RECALL_STATE_DUE;
 }
@@ -122,6 +147,15 @@ absl::StatusOr<std::string> CreateRecall(store::Transaction& tx,
   recall.set_state(EffectiveRecallState(recall, now) == clinic::v1::RECALL_STATE_UPCOMING
                        ? clinic::v1::RECALL_STATE_UPCOMING
                        : clinic::v1::RECALL_STATE_DUE);
+  // A maintenance visit the front desk booked before the course ended
+  // satisfies the recall from the start; its notices are queued cancelled,
+  // so they come back if that visit falls through.
+  absl::StatusOr<std::string> booked = FindMaintenanceBooking(tx, clinic_id, series, type.name());
+  if (!booked.ok()) return booked.status();
+  if (!booked->empty()) {
+    recall.set_state(clinic::v1::RECALL_STATE_SATISFIED);
+    recall.set_appointment(*booked);
+  }
   store::ResourceRow row{id, 1, resources::StoredBytes(recall)};
   if (absl::Status s =
           store::InsertRow(tx, store::kRecallsTable, {clinic_id}, row, RecallColumns(recall));
@@ -141,6 +175,13 @@ absl::StatusOr<std::string> CreateRecall(store::Transaction& tx,
     message.context = context;
     message.due = FromProtoTime(notice.send_time());
     if (absl::Status s = outbox.Send(tx, message, now); !s.ok()) return s;
+  }
+  if (recall.state() == clinic::v1::RECALL_STATE_SATISFIED) {
+    if (absl::Status s = outbox::CancelUndelivered(tx, recall.name(),
+                                                   clinic::v1::NOTIFICATION_KIND_RECALL, now);
+        !s.ok()) {
+      return s;
+    }
   }
   return recall.name();
 }
@@ -186,6 +227,44 @@ absl::Status ReopenRecalls(store::Transaction& tx, const std::string& clinic_id,
         !s.ok()) {
       return s;
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SnoozeNotices(store::Transaction& tx, const plugin_host::TreatmentRegistry& registry,
+                           const clinic::v1::Clinic& clinic, const Recall& recall,
+                           absl::Time until, absl::Time now) {
+  const std::string clinic_id = LastId(clinic.name());
+  const clinic::v1::TreatmentType* type = registry.FindTreatmentType(recall.treatment_type());
+  const clinic::v1::RecallPolicy* policy =
+      type == nullptr ? nullptr : registry.FindRecallPolicy(type->recall_policy());
+  // Without the plugins the planned times are unknown: hold what is earlier.
+  if (policy == nullptr) return outbox::HoldUntil(tx, recall.name(), until, now);
+  absl::StatusOr<clinic::v1::Series> series = resources::LoadResource<clinic::v1::Series>(
+      tx, store::kSeriesTable, {clinic_id}, LastId(recall.series()), recall.series());
+  if (!series.ok()) return series.status();
+  absl::StatusOr<absl::TimeZone> zone = domain::ClinicTimeZone(clinic);
+  if (!zone.ok()) return zone.status();
+  clinicd::plugin::v1::ScheduleRecallRequest request;
+  *request.mutable_policy() = *policy;
+  *request.mutable_treatment_type() = *type;
+  *request.mutable_series_completion_time() = series->complete_time();
+  request.set_time_zone(std::string(zone->name()));
+  absl::StatusOr<clinicd::plugin::v1::ScheduleRecallResponse> schedule =
+      registry.ScheduleRecall(request);
+  if (!schedule.ok()) return schedule.status();
+  for (const clinicd::plugin::v1::ScheduledNotice& notice : schedule->notices()) {
+    const absl::Time planned =
+        domain::FirstSendableAtOrAfter(clinic.policy(), *zone, FromProtoTime(notice.send_time()));
+    absl::StatusOr<store::Statement> stmt = tx.Prepare(
+        "UPDATE notifications SET due_time = ?1, update_time = ?2 WHERE resource = ?3 "
+        "AND state = 'pending' AND substr(dedupe_key, 1, length(?4)) = ?4");
+    if (!stmt.ok()) return stmt.status();
+    stmt->Bind(1, std::max(planned, until))
+        .Bind(2, now)
+        .BindText(3, recall.name())
+        .BindText(4, absl::StrCat(recall.name(), "/", notice.message().id(), "/"));
+    if (absl::Status s = stmt->Run(); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "clinic/v1/booking_service.pb.h"
 #include "clinic/v1/follow_up_service.pb.h"
+#include "clinic/v1/practice_service.pb.h"
 #include "services/outbox/patient_messages.h"
 #include "services/plugin_host/treatment_registry.h"
 #include "services/resources/resource_kind.h"
@@ -28,7 +29,8 @@ resources::ResourceKind<clinic::v1::Recall> RecallKind();
 clinic::v1::RecallState EffectiveRecallState(const clinic::v1::Recall& recall, absl::Time now);
 
 // Creates the recall for completed series `series` under `policy` and queues
-// its notices; returns its name.
+// its notices; returns its name. A visit for the treatment already booked
+// after the course satisfies it at once (its notices then wait cancelled).
 absl::StatusOr<std::string> CreateRecall(store::Transaction& tx,
                                          const plugin_host::TreatmentRegistry& registry,
                                          const clinic::v1::RecallPolicy& policy,
@@ -45,6 +47,13 @@ absl::Status SatisfyOpenRecalls(store::Transaction& tx, const std::string& clini
 // and revives their notices that are still ahead.
 absl::Status ReopenRecalls(store::Transaction& tx, const std::string& clinic_id,
                            const clinic::v1::Appointment& appointment, absl::Time now);
+
+// Holds the pending notices of `recall` until `until`: each goes out at its
+// planned time (recomputed by the recall plugin) or at `until`, whichever is
+// later, so a shorter snooze after a longer one brings notices forward again.
+absl::Status SnoozeNotices(store::Transaction& tx, const plugin_host::TreatmentRegistry& registry,
+                           const clinic::v1::Clinic& clinic, const clinic::v1::Recall& recall,
+                           absl::Time until, absl::Time now);
 
 // Moves every open recall whose time has come: upcoming to due (with a
 // RECALL_DUE event) and due to lapsed. Returns how many changed.

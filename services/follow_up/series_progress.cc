@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clinic/v1/follow_up_service.pb.h"
+#include "clinicd/protocol_rules.h"
 #include "services/common/proto_time.h"
 #include "services/follow_up/recalls.h"
 #include "services/follow_up/series_plan.h"
@@ -16,8 +17,9 @@ namespace {
 
 using clinic::v1::Series;
 
-// How long before the next session's window opens the patient is asked to book it.
-constexpr absl::Duration kPromptLead = absl::Hours(24 * 7);
+// How many calendar days before the next session's window opens the patient
+// is asked to book it (the same local time, across clock changes).
+constexpr int kPromptLeadDays = 7;
 
 // Asks the patient to book `session` of `series`.
 absl::Status PromptNextSession(store::Transaction& tx, const clinic::v1::TreatmentType& type,
@@ -37,7 +39,9 @@ absl::Status PromptNextSession(store::Transaction& tx, const clinic::v1::Treatme
       outbox.LocalDate(FromProtoTime(session.window_end_time())),
       ". Spacing the sessions this way gives your skin time to heal and renew in between. "
       "Get in touch with us to book a time that suits you.");
-  message.due = std::max(now, opens - kPromptLead);
+  clinic::v1::Period lead;
+  lead.set_days(-kPromptLeadDays);
+  message.due = std::max(now, protocol::AddPeriod(opens, lead, outbox.zone()));
   return outbox.Send(tx, message, now);
 }
 

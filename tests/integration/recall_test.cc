@@ -500,6 +500,24 @@ TEST_F(RecallTest, SnoozeHoldsTheNoticesDueBeforeItEnds) {
   ASSERT_GT(CalendarAdd(last, 9, 0), until) << "the nine-month notice must not be";
 }
 
+TEST_F(RecallTest, AShorterSnoozeBringsHeldNoticesBackToTheirPlannedTimes) {
+  CompleteCourse(CourseDrafts());
+  const Recall recall = OnlyRecall();
+  const absl::Time last = At(monday_ + 56, 10);
+  Recall out;
+  ASSERT_TRUE(Snooze(recall.name(), absl::Hours(24 * 300), &out).ok());
+  // Seven months end before every notice's planned time: none is held now.
+  grpc::Status status = Snooze(recall.name(), absl::Hours(24 * 213), &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  for (const Notice& expected : kNotices) {
+    for (const auto& [channel, notice] : WithSubject(Outbox(recall.name()), expected.subject)) {
+      EXPECT_EQ(InBerlin(notice.due_time()),
+                InBerlin(CalendarAdd(last, expected.months, expected.days)))
+          << expected.subject;
+    }
+  }
+}
+
 // ---- Dismiss ------------------------------------------------------------------------
 
 TEST_F(RecallTest, DismissNeedsAReasonCancelsTheNoticesAndIsFinal) {
