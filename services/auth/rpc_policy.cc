@@ -97,6 +97,7 @@ constexpr Rule kRules[] = {
     {"/clinic.v1.NotificationService/AckNotification", kWorker},
     {"/clinic.v1.NotificationService/WatchEvents", kIntegration},
     {"/clinic.v1.NotificationService/ListNotifications", kStaff},
+    {"/clinic.v1.NotificationService/SendNotificationNow", kStaff},
 };
 
 const absl::flat_hash_map<absl::string_view, RoleSet>& Policy() {

@@ -2,7 +2,7 @@
 
 #include "absl/time/clock.h"
 #include "services/notification/notification_claims.h"
-#include "services/notification/notification_list.h"
+#include "services/notification/outbox_desk.h"
 #include "services/outbox/event_log.h"
 #include "services/resources/list_query.h"
 #include "services/resources/reply.h"
@@ -39,6 +39,13 @@ grpc::Status NotificationServiceImpl::AckNotification(ServerContext* context, co
 grpc::Status NotificationServiceImpl::ListNotifications(ServerContext* context, const v1::ListNotificationsRequest* request, v1::ListNotificationsResponse* response) {
   return guard_.Run(context, "ListNotifications", [&](const Principal& principal) {
     return resources::Reply(notification::ListNotifications(db_, principal, *request), response);
+  });
+}
+
+grpc::Status NotificationServiceImpl::SendNotificationNow(ServerContext* context, const v1::SendNotificationNowRequest* request, v1::Notification* response) {
+  return guard_.Run(context, "SendNotificationNow", [&](const Principal& principal) {
+    return resources::Reply(notification::SendNotificationNow(db_, principal, *request, absl::Now()),
+                            response);
   });
 }
 

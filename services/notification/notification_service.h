@@ -24,6 +24,7 @@ class NotificationServiceImpl final : public v1::NotificationService::Service {
   // cursor).
   grpc::Status WatchEvents(grpc::ServerContext* context, const v1::WatchEventsRequest* request, grpc::ServerWriter<v1::WatchEventsResponse>* writer) override;
   grpc::Status ListNotifications(grpc::ServerContext* context, const v1::ListNotificationsRequest* request, v1::ListNotificationsResponse* response) override;
+  grpc::Status SendNotificationNow(grpc::ServerContext* context, const v1::SendNotificationNowRequest* request, v1::Notification* response) override;
 
   // Ends every open WatchEvents stream within a second; called before the
   // server shuts down so long-lived streams do not hold up the drain.
