@@ -1,1 +1,460 @@
-// Placeholder: written by the session that owns it.
+// The event feed integrations follow (NotificationService.WatchEvents) on a
+// real server: every kind of appointment, consent and series change appears
+// once, in commit order, with its resource and patient; a client that
+// reconnects after any cursor continues with exactly the next event; a
+// change made while a stream is open arrives on it within seconds; and a
+// key or parent limited to one clinic never shows another clinic's events.
+// Every stream is read with a deadline, so no test can hang.
+
+#include <gmock/gmock.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "tests/integration/course_test_base.h"
+#include "tests/plugins/berlin_time.h"
+
+namespace clinicd::testing {
+namespace {
+
+using clinic::v1::Appointment;
+using clinic::v1::Event;
+using clinic::v1::EventKind;
+using clinic::v1::WatchEventsRequest;
+using clinic::v1::WatchEventsResponse;
+using plugins::test_time::At;
+using plugins::test_time::FromProto;
+using plugins::test_time::InUtc;
+
+// An event a test expects, by what it says.
+struct Expected {
+  EventKind kind;
+  std::string resource;
+  std::string patient;
+};
+
+// What a stream delivered before the test left it.
+struct Watched {
+  std::vector<Event> events;
+  // The stream's status when it ended on its own (an error, or the
+  // deadline); OK when the test left it after enough events.
+  grpc::Status status;
+};
+
+WatchEventsRequest Request(const std::string& parent = "", const std::string& after = "") {
+  WatchEventsRequest request;
+  request.set_parent(parent);
+  request.set_after_cursor(after);
+  return request;
+}
+
+// The feed position a cursor names: the digits it ends with. Cursors are
+// opaque to clients; the tests read the position only to check the order.
+int64_t Position(const std::string& cursor) {
+  const size_t digits = cursor.find_last_not_of("0123456789") + 1;
+  if (digits >= cursor.size()) {
+    ADD_FAILURE() << "cursor " << cursor << " does not end in a position";
+    return -1;
+  }
+  return std::stoll(cursor.substr(digits));
+}
+
+std::vector<std::string> Cursors(const std::vector<Event>& events) {
+  std::vector<std::string> cursors;
+  for (const Event& e : events) cursors.push_back(e.cursor());
+  return cursors;
+}
+
+std::string Describe(const std::vector<Event>& events) {
+  std::string out;
+  for (const Event& e : events) {
+    out += e.cursor() + " " + clinic::v1::EventKind_Name(e.kind()) + " " + e.resource() + " " +
+           e.patient() + "\n";
+  }
+  return out;
+}
+
+void ExpectEvents(const std::vector<Event>& events, const std::vector<Expected>& expected) {
+  ASSERT_EQ(events.size(), expected.size()) << Describe(events);
+  for (size_t i = 0; i < events.size(); ++i) {
+    SCOPED_TRACE("event " + std::to_string(i) + ":\n" + Describe(events));
+    EXPECT_EQ(clinic::v1::EventKind_Name(events[i].kind()),
+              clinic::v1::EventKind_Name(expected[i].kind));
+    EXPECT_EQ(events[i].resource(), expected[i].resource);
+    EXPECT_EQ(events[i].patient(), expected[i].patient);
+  }
+}
+
+class EventFeedTest : public CourseTest {
+ protected:
+  void SetUp() override {
+    CourseTest::SetUp();
+    if (HasFatalFailure()) return;
+    integration_key_ = server_.CreateKey("integration");
+    ASSERT_FALSE(integration_key_.empty());
+    consents_ = clinic::v1::ConsentService::NewStub(server_.channel());
+    clinic::v1::ListConsentsRequest list;
+    list.set_parent(patient_.name());
+    clinic::v1::ListConsentsResponse listed;
+    grpc::Status status = consents_->ListConsents(AuthedContext(admin_key_).get(), list, &listed);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(listed.consents_size(), 1);
+    consent_ = listed.consents(0).name();
+  }
+
+  // Reads the feed with `key` until at least `count` events arrived (then
+  // leaves the stream) or `timeout` passed.
+  Watched Watch(const std::string& key, const WatchEventsRequest& request, size_t count,
+                absl::Duration timeout = absl::Seconds(15)) {
+    Watched watched;
+    std::unique_ptr<grpc::ClientContext> context = AuthedContext(key);
+    context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    std::unique_ptr<grpc::ClientReader<WatchEventsResponse>> reader =
+        notifications_->WatchEvents(context.get(), request);
+    WatchEventsResponse response;
+    while (watched.events.size() < count && reader->Read(&response)) {
+      EXPECT_GT(response.events_size(), 0) << "an empty batch";
+      watched.events.insert(watched.events.end(), response.events().begin(),
+                            response.events().end());
+    }
+    const bool left = watched.events.size() >= count;
+    if (left) context->TryCancel();
+    while (reader->Read(&response)) {
+    }
+    const grpc::Status status = reader->Finish();
+    if (!left) watched.status = status;
+    return watched;
+  }
+
+  // The events from the beginning; fails the test unless exactly `count`
+  // arrived.
+  std::vector<Event> History(size_t count, const std::string& parent = "") {
+    Watched watched = Watch(integration_key_, Request(parent), count);
+    EXPECT_EQ(watched.events.size(), count)
+        << watched.status.error_message() << "\n"
+        << Describe(watched.events);
+    return watched.events;
+  }
+
+  Appointment Complete(const Appointment& appointment) {
+    return MustCheckInAndComplete(appointment.name());
+  }
+
+  // Books, moves, checks in and completes the first session of a course of
+  // three, and books and cancels another patient's appointment.
+  std::vector<Expected> FirstHalf() {
+    std::vector<Expected> expected;
+    series_ = MustCreateSeries("melasma", 3);
+    const Appointment first = MustBook(Draft(At(monday_, 10), series_.name()));
+    expected.push_back({clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, first.name(), patient_.name()});
+    Appointment moved;
+    grpc::Status status = Reschedule(first, At(monday_, 11), &moved);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    expected.push_back(
+        {clinic::v1::EVENT_KIND_APPOINTMENT_RESCHEDULED, first.name(), patient_.name()});
+    Complete(moved);
+    expected.push_back(
+        {clinic::v1::EVENT_KIND_APPOINTMENT_CHECKED_IN, first.name(), patient_.name()});
+    expected.push_back(
+        {clinic::v1::EVENT_KIND_APPOINTMENT_COMPLETED, first.name(), patient_.name()});
+
+    const clinic::v1::Patient other = MakeReachablePatient("Otto", "Anders");
+    const Appointment theirs = MustBook(Draft(At(monday_ + 1, 10), "", other.name()));
+    expected.push_back({clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, theirs.name(), other.name()});
+    Appointment cancelled;
+    status = Cancel(theirs.name(), &cancelled);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    expected.push_back(
+        {clinic::v1::EVENT_KIND_APPOINTMENT_CANCELLED, theirs.name(), other.name()});
+    return expected;
+  }
+
+  // Completes the course's other two sessions, then the patient withdraws
+  // their consent.
+  std::vector<Expected> SecondHalf() {
+    std::vector<Expected> expected;
+    for (int weeks : {4, 8}) {
+      const Appointment session = MustBook(Draft(At(monday_ + 7 * weeks, 11), series_.name()));
+      expected.push_back(
+          {clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, session.name(), patient_.name()});
+      Complete(session);
+      expected.push_back(
+          {clinic::v1::EVENT_KIND_APPOINTMENT_CHECKED_IN, session.name(), patient_.name()});
+      expected.push_back(
+          {clinic::v1::EVENT_KIND_APPOINTMENT_COMPLETED, session.name(), patient_.name()});
+    }
+    EXPECT_EQ(GetSeries(series_.name()).state(), clinic::v1::SERIES_STATE_COMPLETED);
+    expected.push_back({clinic::v1::EVENT_KIND_SERIES_COMPLETED, series_.name(), patient_.name()});
+
+    clinic::v1::WithdrawConsentRequest withdraw;
+    withdraw.set_name(consent_);
+    withdraw.set_reason("moving abroad");
+    clinic::v1::Consent withdrawn;
+    grpc::Status status =
+        consents_->WithdrawConsent(AuthedContext(admin_key_).get(), withdraw, &withdrawn);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    expected.push_back({clinic::v1::EVENT_KIND_CONSENT_WITHDRAWN, consent_, patient_.name()});
+    return expected;
+  }
+
+  std::string integration_key_;
+  std::unique_ptr<clinic::v1::ConsentService::Stub> consents_;
+  // The fixture patient's consent, signed in SetUp.
+  std::string consent_;
+  clinic::v1::Series series_;
+};
+
+TEST_F(EventFeedTest, FromTheBeginningEveryChangeInCommitOrder) {
+  const absl::Time began = absl::Now();
+  std::vector<Expected> expected = {
+      {clinic::v1::EVENT_KIND_CONSENT_SIGNED, consent_, patient_.name()}};
+  for (const Expected& e : FirstHalf()) expected.push_back(e);
+  for (const Expected& e : SecondHalf()) expected.push_back(e);
+  const absl::Time ended = absl::Now();
+
+  const std::vector<Event> events = History(expected.size());
+  ExpectEvents(events, expected);
+  for (size_t i = 0; i < events.size(); ++i) {
+    const absl::Time time = FromProto(events[i].event_time());
+    // The consent was signed in SetUp, before `began`.
+    if (i > 0) {
+      EXPECT_GE(time, began - absl::Seconds(1)) << InUtc(time);
+    }
+    EXPECT_LE(time, ended + absl::Seconds(1)) << InUtc(time);
+    if (i == 0) continue;
+    EXPECT_GT(Position(events[i].cursor()), Position(events[i - 1].cursor()))
+        << Describe(events);
+    EXPECT_GE(time, FromProto(events[i - 1].event_time())) << Describe(events);
+  }
+  // Nothing after the last one.
+  const Watched rest = Watch(integration_key_, Request("", events.back().cursor()), 1,
+                             absl::Seconds(1));
+  EXPECT_TRUE(rest.events.empty()) << Describe(rest.events);
+  EXPECT_EQ(rest.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << rest.status.error_message();
+}
+
+TEST_F(EventFeedTest, ResumingAfterACursorContinuesWithExactlyTheNextEvent) {
+  const size_t first_half = 1 + FirstHalf().size();
+  const std::vector<Event> before = History(first_half);
+  ASSERT_EQ(before.size(), first_half);
+
+  // A client reads K events, leaves, and comes back after more changes.
+  constexpr size_t kRead = 3;
+  Watched partial = Watch(integration_key_, Request(), kRead);
+  ASSERT_GE(partial.events.size(), kRead);
+  partial.events.resize(kRead);
+  const std::vector<std::string> before_cursors = Cursors(before);
+  EXPECT_EQ(Cursors(partial.events),
+            std::vector<std::string>(before_cursors.begin(), before_cursors.begin() + kRead));
+  const size_t total = first_half + SecondHalf().size();
+
+  const Watched resumed =
+      Watch(integration_key_, Request("", partial.events.back().cursor()), total - kRead);
+  ASSERT_EQ(resumed.events.size(), total - kRead) << resumed.status.error_message();
+  EXPECT_EQ(resumed.events.front().cursor(), before[kRead].cursor());
+  std::vector<std::string> stitched = Cursors(partial.events);
+  for (const std::string& cursor : Cursors(resumed.events)) stitched.push_back(cursor);
+  const std::vector<Event> all = History(total);
+  const std::vector<std::string> all_cursors = Cursors(all);
+  EXPECT_EQ(stitched, all_cursors) << "gaps or duplicates:\n" << Describe(all);
+  EXPECT_EQ(std::set<std::string>(stitched.begin(), stitched.end()).size(), stitched.size());
+
+  // After every cursor, the rest of the feed exactly.
+  for (size_t i = 0; i + 1 < all.size(); ++i) {
+    const Watched rest =
+        Watch(integration_key_, Request("", all[i].cursor()), all.size() - i - 1);
+    EXPECT_EQ(Cursors(rest.events),
+              std::vector<std::string>(all_cursors.begin() + i + 1, all_cursors.end()))
+        << "after " << all[i].cursor();
+  }
+}
+
+TEST_F(EventFeedTest, AChangeMadeWhileTheStreamIsOpenArrivesWithinSeconds) {
+  std::mutex mu;
+  std::condition_variable arrived;
+  std::vector<Event> events;
+  bool ended = false;
+  grpc::Status ended_with;
+  std::unique_ptr<grpc::ClientContext> context = AuthedContext(integration_key_);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  std::unique_ptr<grpc::ClientReader<WatchEventsResponse>> reader =
+      notifications_->WatchEvents(context.get(), Request());
+  std::thread watcher([&] {
+    WatchEventsResponse response;
+    while (reader->Read(&response)) {
+      std::lock_guard<std::mutex> lock(mu);
+      events.insert(events.end(), response.events().begin(), response.events().end());
+      arrived.notify_all();
+    }
+    grpc::Status status = reader->Finish();
+    std::lock_guard<std::mutex> lock(mu);
+    ended = true;
+    ended_with = status;
+    arrived.notify_all();
+  });
+  // Waits until the stream holds `count` events; false on timeout or end.
+  auto wait_for = [&](size_t count) {
+    std::unique_lock<std::mutex> lock(mu);
+    return arrived.wait_until(lock, absl::ToChronoTime(absl::Now() + absl::Seconds(10)),
+                              [&] { return events.size() >= count || ended; }) &&
+           events.size() >= count;
+  };
+
+  EXPECT_TRUE(wait_for(1)) << "the backlog (the fixture's consent) did not arrive";
+  absl::Time sent = absl::Now();
+  const Appointment booked = MustBook(Draft(At(monday_, 10)));
+  EXPECT_TRUE(wait_for(2)) << "the booking did not arrive within 10 s";
+  absl::Duration latency = absl::Now() - sent;
+  EXPECT_LT(latency, absl::Seconds(5)) << "booking took " << latency << " to arrive";
+
+  sent = absl::Now();
+  Appointment cancelled;
+  grpc::Status status = Cancel(booked.name(), &cancelled);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(wait_for(3)) << "the cancellation did not arrive within 10 s";
+  latency = absl::Now() - sent;
+  EXPECT_LT(latency, absl::Seconds(5)) << "cancellation took " << latency << " to arrive";
+
+  context->TryCancel();
+  watcher.join();
+  EXPECT_EQ(ended_with.error_code(), grpc::StatusCode::CANCELLED) << ended_with.error_message();
+  ExpectEvents(events, {{clinic::v1::EVENT_KIND_CONSENT_SIGNED, consent_, patient_.name()},
+                        {clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, booked.name(), patient_.name()},
+                        {clinic::v1::EVENT_KIND_APPOINTMENT_CANCELLED, booked.name(),
+                         patient_.name()}});
+}
+
+TEST_F(EventFeedTest, AnInvalidCursorOrRoleIsRefused) {
+  for (const std::string cursor : {"garbage", "ev1-", "ev1-x", "ev1--1", "ev2-1", "1", "ev1-1x"}) {
+    const Watched watched = Watch(integration_key_, Request("", cursor), 1, absl::Seconds(10));
+    EXPECT_TRUE(watched.events.empty()) << cursor;
+    EXPECT_EQ(watched.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << cursor << ": " << watched.status.error_message();
+    EXPECT_EQ(BadFieldsOf(watched.status), (std::set<std::string>{"after_cursor"})) << cursor;
+  }
+  Watched watched = Watch(integration_key_, Request("practitioners/1"), 1, absl::Seconds(10));
+  EXPECT_EQ(watched.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadFieldsOf(watched.status), (std::set<std::string>{"parent"}));
+
+  watched = Watch("", Request(), 1, absl::Seconds(10));
+  EXPECT_EQ(watched.status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  watched = Watch(server_.CreateKey("reminder_worker"), Request(), 1, absl::Seconds(10));
+  EXPECT_EQ(watched.status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << watched.status.error_message();
+  EXPECT_TRUE(watched.events.empty());
+}
+
+TEST_F(EventFeedTest, AKeyOrParentLimitedToOneClinicSeesOnlyItsEvents) {
+  // Clinic B's changes come between clinic A's.
+  const clinic::v1::Clinic other = MakeClinic("Praxis Sued");
+  const clinic::v1::Room other_room =
+      MakeRoom(other.name(), "Raum 1", {"microneedling_device", "sink"});
+  const clinic::v1::Practitioner other_practitioner =
+      MakePractitioner(other.name(), "Dr. Sued", {kMicroneedling});
+  const clinic::v1::Patient other_patient = MakePatient(other.name(), "Berta", "Sued");
+  clinic::v1::CreateAppointmentRequest book;
+  book.set_parent(other.name());
+  *book.mutable_appointment() = Draft(At(monday_, 10), "", other_patient.name());
+  book.mutable_appointment()->set_practitioner(other_practitioner.name());
+  book.mutable_appointment()->set_room(other_room.name());
+  Appointment theirs;
+  grpc::Status status = booking_->CreateAppointment(AuthedContext(admin_key_).get(), book, &theirs);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  clinic::v1::CancelAppointmentRequest cancel;
+  cancel.set_name(theirs.name());
+  cancel.set_reason("double booking");
+  Appointment cancelled;
+  status = booking_->CancelAppointment(AuthedContext(admin_key_).get(), cancel, &cancelled);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const Appointment mine = MustBook(Draft(At(monday_, 10)));
+
+  const std::vector<Expected> ours = {
+      {clinic::v1::EVENT_KIND_CONSENT_SIGNED, consent_, patient_.name()},
+      {clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, mine.name(), patient_.name()}};
+  const std::vector<Expected> theirs_expected = {
+      {clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, theirs.name(), other_patient.name()},
+      {clinic::v1::EVENT_KIND_APPOINTMENT_CANCELLED, theirs.name(), other_patient.name()}};
+
+  const std::string clinic_id = clinic_.name().substr(clinic_.name().find('/') + 1);
+  const std::string ours_only = server_.CreateKey("integration", clinic_id);
+  ASSERT_FALSE(ours_only.empty());
+  // In feed order B's events come before our booking: seeing it proves they were skipped.
+  Watched watched = Watch(ours_only, Request(), ours.size());
+  ExpectEvents(watched.events, ours);
+  watched = Watch(ours_only, Request(clinic_.name()), ours.size());
+  ExpectEvents(watched.events, ours);
+  watched = Watch(ours_only, Request(other.name()), 1, absl::Seconds(10));
+  EXPECT_EQ(watched.status.error_code(), grpc::StatusCode::NOT_FOUND)
+      << watched.status.error_message();
+  EXPECT_TRUE(watched.events.empty()) << Describe(watched.events);
+
+  // An unlimited key with a parent sees that clinic only.
+  ExpectEvents(History(theirs_expected.size(), other.name()), theirs_expected);
+  ExpectEvents(History(ours.size(), clinic_.name()), ours);
+  // Without one, everything, in commit order.
+  ExpectEvents(History(4), {ours[0], theirs_expected[0], theirs_expected[1], ours[1]});
+  // Resuming with a parent skips the other clinic's events too.
+  const std::vector<Event> all = History(4);
+  ASSERT_EQ(all.size(), 4u);
+  watched = Watch(integration_key_, Request(clinic_.name(), all[0].cursor()), 1);
+  ExpectEvents(watched.events, {ours[1]});
+}
+
+TEST_F(EventFeedTest, AStreamEndsUnavailableWhenTheServerStopsAndResumesAfterARestart) {
+  const Appointment first = MustBook(Draft(At(monday_, 10)));
+  std::unique_ptr<grpc::ClientContext> context = AuthedContext(integration_key_);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  std::unique_ptr<grpc::ClientReader<WatchEventsResponse>> reader =
+      notifications_->WatchEvents(context.get(), Request());
+  std::vector<Event> seen;
+  WatchEventsResponse response;
+  while (seen.size() < 2 && reader->Read(&response)) {
+    seen.insert(seen.end(), response.events().begin(), response.events().end());
+  }
+  ASSERT_EQ(seen.size(), 2u) << Describe(seen);
+
+  // The open stream must not hold up the drain, and tells the client to come back.
+  const absl::Time stopping = absl::Now();
+  ASSERT_EQ(server_.Stop(), 0) << server_.Log();
+  EXPECT_LT(absl::Now() - stopping, absl::Seconds(20));
+  while (reader->Read(&response)) {
+    seen.insert(seen.end(), response.events().begin(), response.events().end());
+  }
+  const grpc::Status ended = reader->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE) << ended.error_message();
+  EXPECT_EQ(seen.size(), 2u) << Describe(seen);
+
+  // Start() waits for a "listening on" line in the server's log, next to
+  // its database; the stopped server's line must not be taken for the new one's.
+  const std::string log =
+      std::filesystem::path(server_.db_path()).replace_filename("clinicd.log").string();
+  ASSERT_TRUE(std::filesystem::exists(log)) << log;
+  std::ofstream(log, std::ios::trunc).close();
+  std::string error;
+  ASSERT_TRUE(server_.Start(&error)) << error;
+  booking_ = clinic::v1::BookingService::NewStub(server_.channel());
+  notifications_ = clinic::v1::NotificationService::NewStub(server_.channel());
+  Appointment cancelled;
+  grpc::Status status = Cancel(first.name(), &cancelled);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  const Watched resumed = Watch(integration_key_, Request("", seen.back().cursor()), 1);
+  ExpectEvents(resumed.events,
+               {{clinic::v1::EVENT_KIND_APPOINTMENT_CANCELLED, first.name(), patient_.name()}});
+  std::vector<Event> stitched = seen;
+  stitched.insert(stitched.end(), resumed.events.begin(), resumed.events.end());
+  EXPECT_EQ(Cursors(stitched), Cursors(History(3)));
+}
+
+}  // namespace
+}  // namespace clinicd::testing
