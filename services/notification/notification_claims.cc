@@ -271,21 +271,33 @@ absl::Status AckNotification(store::Database& db, const auth::Principal& princip
         next_attempts = std::max(0, attempts - 1);
         break;
     }
-    if (lease_id == request.lease_id() && state == "cancelled") {
-      // Its cause went away while the worker held it: it stays cancelled,
-      // unless it was delivered anyway, which is recorded as the truth.
-      if (request.result() != clinic::v1::DELIVERY_RESULT_DELIVERED) return absl::OkStatus();
-      next_state = "delivered";
-    } else if (lease_id != request.lease_id() || (state != "leased" && state != next_state)) {
+    // An acknowledgement counts when it carries the last lease handed out
+    // for the notification: nobody else has claimed it since, even if its
+    // lease expired or a change cancelled and revived it meanwhile.
+    if (lease_id != request.lease_id()) {
       return ErrorWithReason(
           absl::StatusCode::kFailedPrecondition, "LEASE_NOT_HELD",
           absl::StrCat("lease ", request.lease_id(), " of ", request.name(),
-                       " is no longer held: it expired and the notification was claimed again, "
-                       "or it was acknowledged differently; do not retry this acknowledgement"),
+                       " is no longer held: it expired and the notification was claimed again; "
+                       "do not retry this acknowledgement"),
           {{"state", state}});
     }
-    if (state != "leased" && state != "cancelled") {
-      return absl::OkStatus();  // The same acknowledgement, repeated.
+    const bool reported_outcome = request.result() == clinic::v1::DELIVERY_RESULT_DELIVERED ||
+                                  request.result() == clinic::v1::DELIVERY_RESULT_FAILED;
+    if (state == "pending" || state == "cancelled") {
+      // Back in the queue or withdrawn: a delivery (or final failure) that
+      // happened is recorded as the truth; a retry or release changes nothing.
+      if (!reported_outcome) return absl::OkStatus();
+      if (state == "cancelled" && request.result() == clinic::v1::DELIVERY_RESULT_FAILED) {
+        return absl::OkStatus();
+      }
+    } else if (state != "leased") {
+      if (state == next_state) return absl::OkStatus();  // The same acknowledgement, repeated.
+      return ErrorWithReason(
+          absl::StatusCode::kFailedPrecondition, "LEASE_NOT_HELD",
+          absl::StrCat(request.name(), " was already acknowledged as ", state,
+                       "; do not retry this acknowledgement"),
+          {{"state", state}});
     }
     if (request.result() == clinic::v1::DELIVERY_RESULT_RETRY && next_state == "pending" &&
         for_patient) {

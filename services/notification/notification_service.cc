@@ -1,6 +1,7 @@
 #include "services/notification/notification_service.h"
 
 #include "absl/time/clock.h"
+#include "services/common/errors.h"
 #include "services/notification/notification_claims.h"
 #include "services/notification/outbox_desk.h"
 #include "services/outbox/event_log.h"
@@ -66,6 +67,20 @@ grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const 
       all_clinics = false;
       clinic_ids = {*clinic};
     }
+    // A cursor past the end of the feed (a database restored from an older
+    // backup) would silently skip every event up to it: refuse it instead.
+    absl::Status fits = db_.Read([&](store::Transaction& tx) -> absl::Status {
+      absl::StatusOr<int64_t> last = outbox::LastSequence(tx);
+      if (!last.ok()) return last.status();
+      if (after <= *last) return absl::OkStatus();
+      return ErrorWithReason(
+          absl::StatusCode::kFailedPrecondition, "CURSOR_AHEAD_OF_FEED",
+          "after_cursor is past the newest event of this feed (was the database restored "
+          "from a backup?); resume from an earlier cursor, or from the beginning with an "
+          "empty after_cursor",
+          {{"last_cursor", outbox::EncodeCursor(*last)}});
+    });
+    if (!fits.ok()) return fits;
     while (!context->IsCancelled()) {
       if (stopping_) {
         return absl::UnavailableError("the server is stopping; reconnect and resume from the "

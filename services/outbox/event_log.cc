@@ -66,13 +66,25 @@ absl::StatusOr<std::vector<clinic::v1::Event>> ReadEvents(
   return events;
 }
 
+absl::StatusOr<int64_t> LastSequence(store::Transaction& tx) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare("SELECT coalesce(max(seq), 0) FROM events");
+  if (!stmt.ok()) return stmt.status();
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return stmt->ColumnInt(0);
+}
+
 std::string EncodeCursor(int64_t seq) { return absl::StrCat(kCursorPrefix, seq); }
 
 absl::StatusOr<int64_t> DecodeCursor(const std::string& cursor) {
   absl::string_view digits = cursor;
   int64_t seq = 0;
-  if (!absl::ConsumePrefix(&digits, kCursorPrefix) || !absl::SimpleAtoi(digits, &seq) ||
-      seq < 0) {
+  // Exactly what EncodeCursor writes: the prefix and a decimal number
+  // without sign, spaces or leading zeros.
+  const bool canonical = absl::ConsumePrefix(&digits, kCursorPrefix) && !digits.empty() &&
+                         digits.find_first_not_of("0123456789") == absl::string_view::npos &&
+                         (digits.size() == 1 || digits[0] != '0');
+  if (!canonical || !absl::SimpleAtoi(digits, &seq)) {
     return InvalidField("after_cursor",
                         "is not a cursor from this feed; send an Event.cursor you received, "
                         "or leave it empty to start from the beginning");

@@ -27,6 +27,9 @@ absl::StatusOr<std::vector<clinic::v1::Event>> ReadEvents(
     store::Transaction& tx, int64_t after, bool all_clinics,
     const std::vector<std::string>& clinic_ids, int limit);
 
+// The sequence number of the newest event; 0 when there is none.
+absl::StatusOr<int64_t> LastSequence(store::Transaction& tx);
+
 // The cursor clients see for a sequence number, and back. Cursors are
 // opaque to clients; DecodeCursor fails on anything not made by EncodeCursor.
 std::string EncodeCursor(int64_t seq);

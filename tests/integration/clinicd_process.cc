@@ -88,6 +88,10 @@ void ClinicdProcess::AddPlugin(const std::string& source, const std::string& as)
 }
 
 bool ClinicdProcess::Start(std::string* error) {
+  // Empty the log here, not only in the child: after a restart the wait below
+  // must not find the previous run's "listening" line before the child has
+  // truncated the file.
+  std::ofstream(log_path_, std::ios::trunc).close();
   pid_ = Spawn({binary_, "--listen=127.0.0.1:0", "--db=" + db_path_,
                 "--plugin_dir=" + dir_ + "/plugins"},
                dir_ + "/stdout.log", log_path_);

@@ -354,6 +354,21 @@ TEST_F(EventFeedTest, AnInvalidCursorOrRoleIsRefused) {
   EXPECT_TRUE(watched.events.empty());
 }
 
+TEST_F(EventFeedTest, ACursorPastTheNewestEventIsRefusedNotSkippedTo) {
+  // The fixture signed a consent: the feed holds one event.
+  const Watched all = Watch(integration_key_, Request(), 1, absl::Seconds(10));
+  ASSERT_EQ(all.events.size(), 1u);
+  const Watched ahead = Watch(integration_key_, Request("", "ev1-999999"), 1, absl::Seconds(10));
+  EXPECT_EQ(ahead.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << ahead.status.error_message();
+  EXPECT_EQ(ReasonOf(ahead.status), "CURSOR_AHEAD_OF_FEED");
+  EXPECT_EQ(MetadataOf(ahead.status)["last_cursor"], all.events[0].cursor());
+  for (const std::string cursor : {"ev1-+1", "ev1- 1", "ev1-01"}) {
+    const Watched watched = Watch(integration_key_, Request("", cursor), 1, absl::Seconds(10));
+    EXPECT_EQ(watched.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << cursor;
+  }
+}
+
 TEST_F(EventFeedTest, AKeyOrParentLimitedToOneClinicSeesOnlyItsEvents) {
   // Clinic B's changes come between clinic A's.
   const clinic::v1::Clinic other = MakeClinic("Praxis Sued");

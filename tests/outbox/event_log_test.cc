@@ -74,7 +74,9 @@ TEST_F(EventLogTest, OnlyTheListedClinics) {
 
 TEST(CursorTest, RoundTripsAndRefusesAnythingElse) {
   EXPECT_EQ(*DecodeCursor(EncodeCursor(42)), 42);
-  for (const char* bad : {"42", "ev1-", "ev1-x", "ev1--3", "ev2-4"}) {
+  EXPECT_EQ(*DecodeCursor(EncodeCursor(0)), 0);
+  for (const char* bad : {"42", "ev1-", "ev1-x", "ev1--3", "ev2-4", "ev1-+1", "ev1- 1", "ev1-01",
+                          "ev1-99999999999999999999"}) {
     absl::StatusOr<int64_t> decoded = DecodeCursor(bad);
     EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(test_util::ViolationFields(decoded.status()), std::vector<std::string>{"after_cursor"})
