@@ -86,9 +86,15 @@ absl::Status PatientOutbox::Send(store::Transaction& tx, const PatientMessage& m
     due = domain::FirstSendableAtOrAfter(clinic_.policy(), zone_, std::max(due, now));
   }
 
-  std::string body = absl::StrCat("Hello ", patient_.given_name(), ",\n\n", message.text, "\n");
-  if (!message.context.empty()) absl::StrAppend(&body, "\n", message.context, "\n");
-  absl::StrAppend(&body, "\n", ClinicFooter(clinic_), "\n");
+  std::string letter = absl::StrCat("Hello ", patient_.given_name(), ",\n\n", message.text, "\n");
+  if (!message.context.empty()) absl::StrAppend(&letter, "\n", message.context, "\n");
+  absl::StrAppend(&letter, "\n", ClinicFooter(clinic_), "\n");
+  // A text message leaves out the greeting and the address: it is read on a
+  // phone screen and billed per segment.
+  std::string text = absl::StrCat(clinic_.display_name(), ": ", message.subject, ". ",
+                                  message.text);
+  if (!message.context.empty()) absl::StrAppend(&text, " ", message.context);
+  if (!clinic_.phone_number().empty()) absl::StrAppend(&text, " Tel. ", clinic_.phone_number());
 
   for (NotificationChannel channel : kPatientChannels) {
     const std::string recipient = RecipientOn(patient_, channel);
@@ -101,7 +107,7 @@ absl::Status PatientOutbox::Send(store::Transaction& tx, const PatientMessage& m
     outgoing.channel = channel;
     outgoing.recipient = recipient;
     outgoing.subject = message.subject;
-    outgoing.body = body;
+    outgoing.body = channel == clinic::v1::NOTIFICATION_CHANNEL_SMS ? text : letter;
     outgoing.dedupe_key =
         absl::StrCat(message.resource, "/", message.message_id, "/", ChannelKey(channel));
     outgoing.due = due;

@@ -47,8 +47,9 @@ class PatientOutbox final {
   static absl::StatusOr<PatientOutbox> Load(store::Transaction& tx, const std::string& clinic_id,
                                             const std::string& patient_id);
 
-  // Queues `message` on each channel the patient opted in to. A message
-  // whose time has passed goes out at once, unless its deadline has passed
+  // Queues `message` on each channel the patient opted in to: a letter with
+  // greeting and the clinic's details by e-mail and webhook, a compact text
+  // by SMS. A message whose time has passed goes out at once, unless its deadline has passed
   // too or (without a deadline) it is more than a day old: stale advice is
   // dropped rather than sent late.
   absl::Status Send(store::Transaction& tx, const PatientMessage& message, absl::Time now) const;
