@@ -25,6 +25,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/notification.h"
+#include "clients/common/connection_flags.h"
 #include "clients/reminder_worker/channel_router.h"
 #include "clients/reminder_worker/curl_easy.h"
 #include "clients/reminder_worker/shutdown_signals.h"
@@ -33,17 +34,6 @@
 
 namespace clinicd::reminder_worker {
 namespace {
-
-std::shared_ptr<grpc::Channel> ClinicdChannel(const WorkerConfig& config) {
-  grpc::ChannelArguments args;
-  if (!config.tls) {
-    return grpc::CreateCustomChannel(config.server, grpc::InsecureChannelCredentials(), args);
-  }
-  grpc::SslCredentialsOptions tls;
-  tls.pem_root_certs = config.tls_ca_pem;  // Empty: the system's roots.
-  if (!config.tls_server_name.empty()) args.SetSslTargetNameOverride(config.tls_server_name);
-  return grpc::CreateCustomChannel(config.server, grpc::SslCredentials(tls), args);
-}
 
 LoopOptions LoopOptionsFrom(const WorkerConfig& config) {
   LoopOptions options;
@@ -73,7 +63,8 @@ int Run(const WorkerConfig& config) {
   spdlog::info("clinic-reminder-worker {} claiming {} from {} for {}", config.worker_id,
                absl::StrJoin(claimed, ", "), config.server,
                config.parent.empty() ? "every clinic the key may see" : config.parent);
-  WorkerLoop loop(ClinicdChannel(config), config.api_key, LoopOptionsFrom(config), &router, &stop);
+  WorkerLoop loop(client::ClinicdChannel(config), config.api_key, LoopOptionsFrom(config), &router,
+                  &stop);
   return loop.Run();
 }
 

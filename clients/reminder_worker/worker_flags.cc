@@ -3,30 +3,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <utility>
 
-#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
-#include "absl/flags/marshalling.h"
-#include "absl/flags/reflection.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "clients/reminder_worker/mime_message.h"
 
-ABSL_FLAG(std::string, server, "",
-          "clinicd address, HOST:PORT (default: $CLINICD_ADDRESS, else localhost:50051)");
-ABSL_FLAG(std::string, api_key, "",
-          "secret of a reminder_worker API key (default: $CLINICD_API_KEY, which is preferable: "
-          "flags show in the process list)");
-ABSL_FLAG(bool, tls, false, "connect to clinicd with TLS, trusting the system's CAs");
-ABSL_FLAG(std::string, tls_ca, "",
-          "PEM file of the CA that signed clinicd's certificate; implies --tls");
-ABSL_FLAG(std::string, tls_server_name, "",
-          "name to verify clinicd's certificate against when it differs from --server's host");
 ABSL_FLAG(std::string, clinic, "",
           "claim only this clinic's notifications, CLINIC or clinics/CLINIC (default: every "
           "clinic the key may see)");
@@ -67,34 +52,10 @@ constexpr size_t kMinSecretLength = 16;
 
 absl::Status Refuse(absl::string_view message) { return absl::InvalidArgumentError(message); }
 
-std::string FromEnvironment(const EnvironmentLookup& getenv, const char* name) {
-  const char* value = getenv(name);
-  return value == nullptr ? "" : value;
-}
-
-absl::StatusOr<std::string> ReadFile(absl::string_view flag, const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  if (file) text << file.rdbuf();
-  if (!file || file.bad()) return Refuse(absl::StrCat("--", flag, ": cannot read ", path));
-  return text.str();
-}
-
 std::string DefaultWorkerId() {
   char host[256] = {};
   if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
   return absl::StrCat(host[0] != '\0' ? host : "localhost", ":", getpid());
-}
-
-// `--clinic` as a parent name: `CLINIC` or `clinics/CLINIC`.
-absl::StatusOr<std::string> ClinicParent(std::string clinic) {
-  if (clinic.empty()) return clinic;
-  absl::string_view id = clinic;
-  absl::ConsumePrefix(&id, "clinics/");
-  if (id.empty() || absl::StrContains(id, '/')) {
-    return Refuse(absl::StrCat("--clinic must be CLINIC or clinics/CLINIC, got \"", clinic, "\""));
-  }
-  return absl::StrCat("clinics/", id);
 }
 
 absl::StatusOr<std::vector<NotificationChannel>> FileChannels(const std::string& list) {
@@ -136,7 +97,7 @@ absl::StatusOr<SmtpOptions> SmtpFromFlags(const EnvironmentLookup& getenv, absl:
     return Refuse("--smtp_from must be a plain sender address, user@host");
   }
   smtp.user = absl::GetFlag(FLAGS_smtp_user);
-  smtp.password = FromEnvironment(getenv, "CLINICD_SMTP_PASSWORD");
+  smtp.password = client::FromEnvironment(getenv, "CLINICD_SMTP_PASSWORD");
   if (!smtp.user.empty() && smtp.password.empty()) {
     return Refuse("--smtp_user needs the password in $CLINICD_SMTP_PASSWORD");
   }
@@ -164,11 +125,11 @@ absl::StatusOr<WebhookOptions> WebhookFromFlags(const EnvironmentLookup& getenv,
   }
   const std::string secret_file = absl::GetFlag(FLAGS_webhook_secret_file);
   if (!secret_file.empty()) {
-    absl::StatusOr<std::string> secret = ReadFile("webhook_secret_file", secret_file);
+    absl::StatusOr<std::string> secret = client::ReadFlagFile("webhook_secret_file", secret_file);
     if (!secret.ok()) return secret.status();
     webhook.secret = std::string(absl::StripAsciiWhitespace(*secret));
   } else {
-    webhook.secret = FromEnvironment(getenv, "CLINICD_WEBHOOK_SECRET");
+    webhook.secret = client::FromEnvironment(getenv, "CLINICD_WEBHOOK_SECRET");
   }
   if (webhook.secret.size() < kMinSecretLength) {
     return Refuse(absl::StrCat("--webhook_url needs a signing secret of at least ",
@@ -181,26 +142,10 @@ absl::StatusOr<WebhookOptions> WebhookFromFlags(const EnvironmentLookup& getenv,
 
 // The connection to clinicd and what to claim.
 absl::Status ServerFromFlags(const EnvironmentLookup& getenv, WorkerConfig& config) {
-  config.server = absl::GetFlag(FLAGS_server);
-  if (config.server.empty()) config.server = FromEnvironment(getenv, "CLINICD_ADDRESS");
-  if (config.server.empty()) config.server = "localhost:50051";
-  config.api_key = absl::GetFlag(FLAGS_api_key);
-  if (config.api_key.empty()) config.api_key = FromEnvironment(getenv, "CLINICD_API_KEY");
-  if (config.api_key.empty()) return Refuse("--api_key (or $CLINICD_API_KEY) is required");
-
-  const std::string ca = absl::GetFlag(FLAGS_tls_ca);
-  config.tls = absl::GetFlag(FLAGS_tls) || !ca.empty();
-  if (!ca.empty()) {
-    absl::StatusOr<std::string> pem = ReadFile("tls_ca", ca);
-    if (!pem.ok()) return pem.status();
-    config.tls_ca_pem = *std::move(pem);
+  if (absl::Status status = client::ConnectionFromFlags(getenv, config); !status.ok()) {
+    return status;
   }
-  config.tls_server_name = absl::GetFlag(FLAGS_tls_server_name);
-  if (!config.tls_server_name.empty() && !config.tls) {
-    return Refuse("--tls_server_name needs --tls or --tls_ca");
-  }
-
-  absl::StatusOr<std::string> parent = ClinicParent(absl::GetFlag(FLAGS_clinic));
+  absl::StatusOr<std::string> parent = client::ClinicParent(absl::GetFlag(FLAGS_clinic));
   if (!parent.ok()) return parent.status();
   config.parent = *std::move(parent);
   config.worker_id = absl::GetFlag(FLAGS_worker_id);
@@ -281,39 +226,6 @@ absl::Status ChannelsFromFlags(const EnvironmentLookup& getenv, WorkerConfig& co
   return absl::OkStatus();
 }
 
-// True when `value` parses as `flag`'s type, else what was expected in
-// `expected`; checked on a copy so that no flag changes. Strings and lists
-// (absl's --flagfile) take any text.
-bool ValueParses(const absl::CommandLineFlag& flag, absl::string_view value,
-                 std::string* expected) {
-  std::string ignored;
-  if (flag.IsOfType<bool>()) {
-    bool parsed;
-    *expected = "true or false";
-    return absl::ParseFlag(value, &parsed, &ignored);
-  }
-  if (flag.IsOfType<int>()) {
-    int parsed;
-    *expected = "a whole number";
-    return absl::ParseFlag(value, &parsed, &ignored);
-  }
-  if (flag.IsOfType<absl::Duration>()) {
-    absl::Duration parsed;
-    *expected = "a duration such as 90s, 2m or 1h30m";
-    return absl::ParseFlag(value, &parsed, &ignored);
-  }
-  return true;
-}
-
-// absl's help flags, which its parser handles without registering them.
-bool IsHelpFlag(absl::string_view name) {
-  for (const char* help : {"help", "helpfull", "helpshort", "helppackage", "helpon", "helpmatch",
-                           "version", "only_check_args"}) {
-    if (name == help) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 absl::StatusOr<WorkerConfig> ConfigFromFlags(const EnvironmentLookup& getenv) {
@@ -322,38 +234,6 @@ absl::StatusOr<WorkerConfig> ConfigFromFlags(const EnvironmentLookup& getenv) {
   if (absl::Status status = TimingFromFlags(config); !status.ok()) return status;
   if (absl::Status status = ChannelsFromFlags(getenv, config); !status.ok()) return status;
   return config;
-}
-
-absl::Status CheckCommandLine(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    absl::string_view arg = argv[i];
-    if (arg == "--") break;
-    if (arg.size() < 2 || arg[0] != '-') continue;  // Positional; main() refuses it.
-    arg.remove_prefix(arg[1] == '-' ? 2 : 1);
-    const size_t equals = arg.find('=');
-    const bool has_value = equals != absl::string_view::npos;
-    absl::string_view name = arg.substr(0, equals);
-    absl::string_view value = has_value ? arg.substr(equals + 1) : absl::string_view();
-
-    if (IsHelpFlag(name)) continue;
-    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-    if (flag == nullptr && !has_value && absl::StartsWith(name, "no")) {
-      // --noNAME for a boolean NAME.
-      absl::CommandLineFlag* negated = absl::FindCommandLineFlag(name.substr(2));
-      if (negated != nullptr && negated->IsOfType<bool>()) continue;
-    }
-    if (flag == nullptr) return Refuse(absl::StrCat("unknown flag --", name));
-    if (!has_value) {
-      if (flag->IsOfType<bool>()) continue;
-      if (i + 1 >= argc) return Refuse(absl::StrCat("--", name, " needs a value"));
-      value = argv[++i];
-    }
-    std::string expected;
-    if (!ValueParses(*flag, value, &expected)) {
-      return Refuse(absl::StrCat("--", name, " must be ", expected, ", got \"", value, "\""));
-    }
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace clinicd::reminder_worker

@@ -4,7 +4,6 @@
 // checked configuration made from them. Every refusal names the flag (or
 // variable) at fault; main() prints it and exits with status 2.
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,15 +12,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "clients/common/command_line.h"
+#include "clients/common/connection_flags.h"
 #include "clients/reminder_worker/smtp_channel.h"
 #include "clients/reminder_worker/webhook_channel.h"
 #include "clinic/v1/patient_service.pb.h"
 
-ABSL_DECLARE_FLAG(std::string, server);
-ABSL_DECLARE_FLAG(std::string, api_key);
-ABSL_DECLARE_FLAG(bool, tls);
-ABSL_DECLARE_FLAG(std::string, tls_ca);
-ABSL_DECLARE_FLAG(std::string, tls_server_name);
 ABSL_DECLARE_FLAG(std::string, clinic);
 ABSL_DECLARE_FLAG(int, batch);
 ABSL_DECLARE_FLAG(absl::Duration, lease);
@@ -41,17 +37,9 @@ ABSL_DECLARE_FLAG(std::string, log_level);
 
 namespace clinicd::reminder_worker {
 
-// Everything the worker runs with, checked.
-struct WorkerConfig {
-  // clinicd's address, HOST:PORT.
-  std::string server;
-  // The API key's secret, sent as `authorization: Bearer <key>`.
-  std::string api_key;
-  // TLS to clinicd, with `tls_ca_pem` (empty: the system's roots) and an
-  // optional name to verify instead of the host in `server`.
-  bool tls = false;
-  std::string tls_ca_pem;
-  std::string tls_server_name;
+// Everything the worker runs with, checked: the connection to clinicd
+// (--server, --api_key and the TLS flags every client shares) and the rest.
+struct WorkerConfig : client::ConnectionOptions {
   // `clinics/{clinic}`, or empty for every clinic the key may see.
   std::string parent;
   // Notifications per claim, 1-100.
@@ -76,8 +64,7 @@ struct WorkerConfig {
   std::string log_level;
 };
 
-// Reads an environment variable; std::getenv in production.
-using EnvironmentLookup = std::function<const char*(const char*)>;
+using client::EnvironmentLookup;
 
 // The configuration from the parsed flags, with the environment (`getenv`)
 // filling what the flags leave empty: CLINICD_ADDRESS, CLINICD_API_KEY,
@@ -85,9 +72,7 @@ using EnvironmentLookup = std::function<const char*(const char*)>;
 // flag when something is missing, malformed or contradictory.
 absl::StatusOr<WorkerConfig> ConfigFromFlags(const EnvironmentLookup& getenv);
 
-// Checks `argv` before absl parses it, so that an unknown flag or a value of
-// the wrong type is reported here (naming the flag) and main() can exit 2;
-// absl's own parser would exit 1. Leaves every flag as it was.
-absl::Status CheckCommandLine(int argc, char** argv);
+// Checks `argv` before absl parses it (clients/common/command_line.h).
+using client::CheckCommandLine;
 
 }  // namespace clinicd::reminder_worker
