@@ -1,0 +1,53 @@
+#pragma once
+
+// clinicctl's flags. The connection flags (--server, --api_key, --tls,
+// --tls_ca, --tls_server_name) come from clients/common; --clinic, --json and
+// --timeout apply to every command; the rest belong to the commands that
+// list them (command.h), and any other command refuses them.
+
+#include <string>
+#include <vector>
+
+#include "absl/flags/declare.h"
+#include "absl/time/time.h"
+
+// Every command.
+ABSL_DECLARE_FLAG(std::string, clinic);
+ABSL_DECLARE_FLAG(bool, json);
+ABSL_DECLARE_FLAG(absl::Duration, timeout);
+
+// What a command is about.
+ABSL_DECLARE_FLAG(std::string, patient);
+ABSL_DECLARE_FLAG(std::string, practitioner);
+ABSL_DECLARE_FLAG(std::string, room);
+ABSL_DECLARE_FLAG(std::string, treatment);
+ABSL_DECLARE_FLAG(std::string, series);
+ABSL_DECLARE_FLAG(std::string, appointment);
+
+// When.
+ABSL_DECLARE_FLAG(std::string, at);
+ABSL_DECLARE_FLAG(std::string, date);
+ABSL_DECLARE_FLAG(std::string, from);
+ABSL_DECLARE_FLAG(std::string, to);
+ABSL_DECLARE_FLAG(std::string, snooze);
+
+// What to record.
+ABSL_DECLARE_FLAG(bool, numbing);
+ABSL_DECLARE_FLAG(std::string, reason);
+ABSL_DECLARE_FLAG(std::string, summary);
+ABSL_DECLARE_FLAG(double, needle_depth);
+ABSL_DECLARE_FLAG(std::string, notes);
+ABSL_DECLARE_FLAG(std::string, indication);
+ABSL_DECLARE_FLAG(int, sessions);
+
+// How much to show.
+ABSL_DECLARE_FLAG(int, limit);
+ABSL_DECLARE_FLAG(std::string, view);
+ABSL_DECLARE_FLAG(bool, pending);
+
+namespace clinicd::clinicctl {
+
+// The flags every command takes, in the order help lists them.
+const std::vector<std::string>& CommonFlagNames();
+
+}  // namespace clinicd::clinicctl
