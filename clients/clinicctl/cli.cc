@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -89,7 +90,9 @@ std::string CommandHelp(const Command& command) {
   std::string usage = absl::StrCat("Usage: clinicctl ", command.name);
   if (!command.arguments.empty()) absl::StrAppend(&usage, " ", command.arguments);
   for (const std::string& name : command.required) absl::StrAppend(&usage, " --", name, "=...");
-  absl::StrAppend(&usage, " [--flags]\n\n", command.summary, ".\n");
+  std::string summary = command.summary;
+  summary[0] = absl::ascii_toupper(static_cast<unsigned char>(summary[0]));
+  absl::StrAppend(&usage, " [--flags]\n\n", summary, ".\n");
   if (!command.details.empty()) absl::StrAppend(&usage, command.details, "\n");
   if (!command.flags.empty()) {
     absl::StrAppend(&usage, "\nFlags:\n",
