@@ -90,8 +90,8 @@ constexpr Rule kRules[] = {
     {"/clinic.v1.FollowUpService/CancelSeries", kStaff},
     {"/clinic.v1.FollowUpService/PlanNextSession", kStaff},
     {"/clinic.v1.FollowUpService/ListRecalls", kStaffAndReaders},
-    {"/clinic.v1.FollowUpService/SnoozeRecall", kFrontDesk},
-    {"/clinic.v1.FollowUpService/DismissRecall", kFrontDesk},
+    {"/clinic.v1.FollowUpService/SnoozeRecall", kStaff},
+    {"/clinic.v1.FollowUpService/DismissRecall", kStaff},
 
     {"/clinic.v1.NotificationService/ClaimNotifications", kWorker},
     {"/clinic.v1.NotificationService/AckNotification", kWorker},

@@ -56,6 +56,11 @@ absl::Status ClearanceRefusal(const clinic::v1::Clearance& clearance, absl::stri
     descriptions.push_back(reason.description());
   }
   std::map<std::string, std::string> metadata = {{"reasons", absl::StrJoin(reasons, ",")}};
+  // Each reason's own advice, so a client can print one line per reason
+  // rather than split the message.
+  for (const auto& reason : clearance.reasons()) {
+    metadata[absl::StrCat("advice_", reason.reason())] = reason.description();
+  }
   if (clearance.has_earliest_treatable_time()) {
     metadata["earliest_treatable_time"] = absl::FormatTime(
         absl::RFC3339_sec, absl::FromUnixSeconds(clearance.earliest_treatable_time().seconds()),

@@ -19,7 +19,8 @@ absl::StatusOr<clinic::v1::Clearance> ClearanceFor(store::Transaction& tx,
 
 // A refusal for an uncleared session: FAILED_PRECONDITION whose reason is
 // the first clearance reason, whose message lists them all, and whose
-// metadata carries every reason and the earliest treatable time.
+// metadata carries every reason, each one's advice (`advice_<REASON>`) and the
+// earliest treatable time.
 absl::Status ClearanceRefusal(const clinic::v1::Clearance& clearance, absl::string_view what);
 
 }  // namespace clinicd::consent

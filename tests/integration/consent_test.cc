@@ -780,6 +780,10 @@ TEST_F(ClearanceGateTest, CheckInIsRefusedUntilConsentAndScreeningAreOnFile) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ReasonOf(status), "CONSENT_REQUIRED");
   EXPECT_EQ(MetadataOf(status)["reasons"], "CONSENT_REQUIRED,SCREENING_REQUIRED");
+  // One line of advice per reason, for clients that list them.
+  EXPECT_TRUE(Contains(MetadataOf(status)["advice_CONSENT_REQUIRED"], "consent"))
+      << MetadataOf(status)["advice_CONSENT_REQUIRED"];
+  EXPECT_TRUE(Contains(MetadataOf(status)["advice_SCREENING_REQUIRED"], "screening"));
   EXPECT_EQ(MetadataOf(status).count("earliest_treatable_time"), 0u);
   EXPECT_TRUE(Contains(status.error_message(), "consent")) << status.error_message();
   EXPECT_TRUE(Contains(status.error_message(), "screening")) << status.error_message();
