@@ -10,7 +10,7 @@
 namespace clinicd::clinicctl {
 
 std::vector<CommandGroup> AllCommands() {
-  return {ScheduleCommands(), AppointmentCommands(), PatientCommands(),
+  return {SetupCommands(), ScheduleCommands(), AppointmentCommands(), PatientCommands(),
           ConsentCommands(),  SeriesCommands(),      RecallCommands()};
 }
 

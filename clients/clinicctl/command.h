@@ -42,10 +42,11 @@ struct CommandGroup {
 };
 
 // The groups, one per file.
+CommandGroup SetupCommands();        // clinic/practitioner/room create, patient register
 CommandGroup ScheduleCommands();     // slots, daybook
 CommandGroup AppointmentCommands();  // appointment book ... no-show
 CommandGroup PatientCommands();      // patient search/show, clinic list
-CommandGroup ConsentCommands();      // consent status
+CommandGroup ConsentCommands();      // consent status/sign, screening submit
 CommandGroup SeriesCommands();       // series create/list/show/plan/cancel
 CommandGroup RecallCommands();       // recall list/snooze/dismiss, outbox list
 

@@ -42,6 +42,46 @@ ABSL_FLAG(std::string, indication, "",
 ABSL_FLAG(int, sessions, 0,
           "sessions planned, within the indication's range (default: the protocol's)");
 
+ABSL_FLAG(std::string, name, "", "the display name, e.g. \"Haut & Licht Berlin\" or \"Dr. Lena Wolf\"");
+ABSL_FLAG(std::string, time_zone, "", "the clinic's IANA time zone, e.g. Europe/Berlin");
+ABSL_FLAG(std::string, region, "",
+          "the clinic's region (CLDR code, e.g. DE); national phone numbers are read in it");
+ABSL_FLAG(std::string, email, "", "e-mail address");
+ABSL_FLAG(std::string, phone, "", "phone number, national (in the clinic's region) or +E.164");
+ABSL_FLAG(std::vector<std::string>, address, {},
+          "postal address lines, comma separated: \"Torstr. 1,10119 Berlin\"");
+ABSL_FLAG(std::string, quiet_hours, "",
+          "nightly hours when no message goes out, local HH:MM-HH:MM, e.g. 21:00-08:00 "
+          "(default: none)");
+ABSL_FLAG(std::string, title, "", "professional title, e.g. Dermatologist");
+ABSL_FLAG(std::vector<std::string>, treatments, {},
+          "treatment types, comma separated, e.g. microneedling");
+ABSL_FLAG(std::string, hours, "",
+          "weekly working hours in clinic time: days then HH:MM-HH:MM, groups joined by ';': "
+          "\"mon-fri 09:00-17:00; sat 10:00-14:00\", \"mon,wed 08:00-12:00 13:00-18:00\"");
+ABSL_FLAG(std::vector<std::string>, capabilities, {},
+          "what the room offers, comma separated, e.g. microneedling_device,sink");
+ABSL_FLAG(std::string, given, "", "given name(s)");
+ABSL_FLAG(std::string, family, "", "family name");
+ABSL_FLAG(std::string, birth_date, "", "date of birth, YYYY-MM-DD");
+ABSL_FLAG(std::string, language, "", "preferred language for messages, e.g. de or en-GB");
+ABSL_FLAG(std::vector<std::string>, opt_in, {},
+          "channels the patient agreed to receive messages on: email, sms (comma separated; "
+          "default: none)");
+
+ABSL_FLAG(std::string, signer, "",
+          "the signer's full name as typed (default: the patient's name)");
+ABSL_FLAG(std::string, method, "typed", "how the consent was given: typed or verbal");
+ABSL_FLAG(bool, shown, false,
+          "the patient has read the exact text printed above; sign without asking them to "
+          "type their name (for scripts)");
+ABSL_FLAG(std::string, guardian, "",
+          "a guardian signs for the patient: the guardian's full name (needs --relationship)");
+ABSL_FLAG(std::string, relationship, "", "the guardian's relationship to the patient, e.g. mother");
+ABSL_FLAG(std::vector<std::string>, answer, {},
+          "answers, comma separated QUESTION=yes|no|YYYY-MM-DD|never|text, e.g. "
+          "other_medications=no,sun_exposure_last=2027-03-01");
+
 ABSL_FLAG(int, limit, 20, "show at most this many (1-500)");
 ABSL_FLAG(std::string, view, "all", "which recalls: due, upcoming, lapsed or all");
 ABSL_FLAG(bool, pending, false, "only messages not yet delivered (pending or leased)");

@@ -40,6 +40,32 @@ ABSL_DECLARE_FLAG(std::string, notes);
 ABSL_DECLARE_FLAG(std::string, indication);
 ABSL_DECLARE_FLAG(int, sessions);
 
+// What to create (clinic, practitioner, room, patient register).
+ABSL_DECLARE_FLAG(std::string, name);
+ABSL_DECLARE_FLAG(std::string, time_zone);
+ABSL_DECLARE_FLAG(std::string, region);
+ABSL_DECLARE_FLAG(std::string, email);
+ABSL_DECLARE_FLAG(std::string, phone);
+ABSL_DECLARE_FLAG(std::vector<std::string>, address);
+ABSL_DECLARE_FLAG(std::string, quiet_hours);
+ABSL_DECLARE_FLAG(std::string, title);
+ABSL_DECLARE_FLAG(std::vector<std::string>, treatments);
+ABSL_DECLARE_FLAG(std::string, hours);
+ABSL_DECLARE_FLAG(std::vector<std::string>, capabilities);
+ABSL_DECLARE_FLAG(std::string, given);
+ABSL_DECLARE_FLAG(std::string, family);
+ABSL_DECLARE_FLAG(std::string, birth_date);
+ABSL_DECLARE_FLAG(std::string, language);
+ABSL_DECLARE_FLAG(std::vector<std::string>, opt_in);
+
+// Signing a consent and answering a screening.
+ABSL_DECLARE_FLAG(std::string, signer);
+ABSL_DECLARE_FLAG(std::string, method);
+ABSL_DECLARE_FLAG(bool, shown);
+ABSL_DECLARE_FLAG(std::string, guardian);
+ABSL_DECLARE_FLAG(std::string, relationship);
+ABSL_DECLARE_FLAG(std::vector<std::string>, answer);
+
 // How much to show.
 ABSL_DECLARE_FLAG(int, limit);
 ABSL_DECLARE_FLAG(std::string, view);
