@@ -89,15 +89,19 @@ std::string ClearanceAdvice(const std::string& reason, const Details& details,
   const std::string status_command =
       absl::StrCat("clinicctl consent status ", PatientArg(context),
                    context.treatment.empty() ? "" : " --treatment=" + context.treatment);
+  const std::string treatment_flag =
+      context.treatment.empty() ? "" : " --treatment=" + context.treatment;
   if (reason == "CONSENT_REQUIRED") {
     return absl::StrCat("CONSENT_REQUIRED: no current consent for ", TreatmentShown(context),
                         "; have the patient sign the current consent form (the version clinicd ",
-                        "names above), then check: ", status_command);
+                        "names above): clinicctl consent sign ", PatientArg(context),
+                        treatment_flag, ", then check: ", status_command);
   }
   if (reason == "SCREENING_REQUIRED") {
-    return absl::StrCat(
-        "SCREENING_REQUIRED: the patient answers the ", TreatmentShown(context),
-        " screening questions (a screening counts for 30 days), then check: ", status_command);
+    return absl::StrCat("SCREENING_REQUIRED: the patient answers the ", TreatmentShown(context),
+                        " screening questions (a screening counts for 30 days): clinicctl ",
+                        "screening submit ", PatientArg(context), treatment_flag,
+                        ", then check: ", status_command);
   }
   if (reason == "REVIEW_REQUIRED") {
     return absl::StrCat("REVIEW_REQUIRED: a clinician reviews the patient's screening before ",

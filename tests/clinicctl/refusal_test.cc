@@ -82,8 +82,12 @@ TEST_F(RefusalTest, CheckInWithoutConsentOrScreeningSaysWhatToDoForEach) {
   EXPECT_THAT(lines[1], HasSubstr("sign the current consent form"));
   EXPECT_THAT(lines[1],
               HasSubstr("clinicctl consent status 'anna schmidt' --treatment=microneedling"));
+  EXPECT_THAT(lines[1],
+              HasSubstr("clinicctl consent sign 'anna schmidt' --treatment=microneedling, then"));
   EXPECT_THAT(lines[2], HasSubstr("SCREENING_REQUIRED: the patient answers the microneedling "
                                   "screening questions"));
+  EXPECT_THAT(lines[2], HasSubstr("clinicctl screening submit 'anna schmidt' "
+                                  "--treatment=microneedling, then"));
   EXPECT_EQ(ExitCodeFor(FromRpc(status)), kExitRefused);
 }
 
