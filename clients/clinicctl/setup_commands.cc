@@ -99,8 +99,8 @@ absl::Status CreatePractitioner(Session& session, const Arguments&) {
   }
   if (session.json()) return PrintJson(created, session.out());
   session.out() << "Created practitioner " << Printable(created.display_name()) << " ("
-                << ShortId(created.name()) << "): " << TreatmentList(created.treatment_types())
-                << "; "
+                << ShortId(created.name()) << ") for " << TreatmentList(created.treatment_types())
+                << ", working "
                 << FormatWeeklyHours({created.working_hours().begin(),
                                       created.working_hours().end()})
                 << ".\n";

@@ -118,14 +118,25 @@ absl::StatusOr<std::vector<clinic::v1::WorkingInterval>> ParseWeeklyHours(absl::
 }
 
 std::string FormatWeeklyHours(const std::vector<clinic::v1::WorkingInterval>& hours) {
-  std::vector<std::string> parts;
+  // Each day's intervals, then runs of consecutive days with the same ones.
+  std::vector<std::string> by_day(8);
   for (const clinic::v1::WorkingInterval& interval : hours) {
     const int day = static_cast<int>(interval.day());
-    parts.push_back(absl::StrCat(day >= 1 && day <= 7 ? kDays[day - 1] : "?", " ",
-                                 FormatClock(interval.start_time()), "-",
-                                 FormatClock(interval.end_time())));
+    if (day < 1 || day > 7) continue;
+    absl::StrAppend(&by_day[day], by_day[day].empty() ? "" : " ",
+                    FormatClock(interval.start_time()), "-", FormatClock(interval.end_time()));
   }
-  return absl::StrJoin(parts, ", ");
+  std::vector<std::string> groups;
+  for (int day = 1; day <= 7;) {
+    int last = day;
+    while (last < 7 && by_day[last + 1] == by_day[day]) ++last;
+    if (!by_day[day].empty()) {
+      groups.push_back(absl::StrCat(kDays[day - 1], last > day ? "-" : "",
+                                    last > day ? kDays[last - 1] : "", " ", by_day[day]));
+    }
+    day = last + 1;
+  }
+  return absl::StrJoin(groups, "; ");
 }
 
 }  // namespace clinicd::clinicctl

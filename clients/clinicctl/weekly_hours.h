@@ -28,7 +28,8 @@ std::string FormatClock(const google::type::TimeOfDay& time);
 // start before its end. INVALID_ARGUMENT naming the part that is wrong.
 absl::StatusOr<std::vector<clinic::v1::WorkingInterval>> ParseWeeklyHours(absl::string_view text);
 
-// "mon 09:00-17:00, tue 09:00-17:00": the intervals in a line.
+// The intervals in the spec's own form, consecutive days with the same hours
+// as a range: "mon-fri 09:00-17:00; sat 10:00-14:00".
 std::string FormatWeeklyHours(const std::vector<clinic::v1::WorkingInterval>& hours);
 
 // "21:00-08:00": a start and an end, which may be before the start.

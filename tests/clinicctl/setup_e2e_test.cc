@@ -67,12 +67,13 @@ TEST_F(SetupTest, PractitionerAndRoomCreateAndList) {
           admin_key_);
   ASSERT_EQ(practitioner.exit_code, 0) << practitioner.err;
   EXPECT_THAT(practitioner.out,
-              HasSubstr("microneedling; mon 08:00-12:00, mon 13:00-18:00, wed 08:00-12:00, "
-                        "wed 13:00-18:00, sat 10:00-14:00."));
+              HasSubstr("for microneedling, working mon 08:00-12:00 13:00-18:00; wed 08:00-12:00 "
+                        "13:00-18:00; sat 10:00-14:00."));
   const ProgramResult listed = Ctl({"practitioner", "list"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_THAT(listed.out, HasSubstr("Dr. Lena Wolf"));
   EXPECT_THAT(listed.out, HasSubstr("Dermatologist"));
+  EXPECT_THAT(listed.out, HasSubstr("mon 08:00-12:00 13:00-18:00; wed"));
 
   const ProgramResult bad_hours = Ctl({"practitioner", "create", "--name=X",
                                        "--treatments=microneedling", "--hours=mon-fri 17:00-09:00"},

@@ -14,11 +14,12 @@ std::string Parsed(absl::string_view text) {
 }
 
 TEST(WeeklyHoursTest, RangesListsAndGroups) {
-  EXPECT_EQ(Parsed("mon-wed 09:00-17:00"),
-            "mon 09:00-17:00, tue 09:00-17:00, wed 09:00-17:00");
+  EXPECT_EQ(Parsed("mon-wed 09:00-17:00"), "mon-wed 09:00-17:00");
   EXPECT_EQ(Parsed("Sat 10:00-14:00; mon,wed 08:00-12:00 13:00-18:00"),
-            "mon 08:00-12:00, mon 13:00-18:00, wed 08:00-12:00, wed 13:00-18:00, "
-            "sat 10:00-14:00");
+            "mon 08:00-12:00 13:00-18:00; wed 08:00-12:00 13:00-18:00; sat 10:00-14:00");
+  EXPECT_EQ(Parsed("mon-fri 09:00-17:00; thu 18:00-20:00"),
+            "mon-wed 09:00-17:00; thu 09:00-17:00 18:00-20:00; fri 09:00-17:00");
+  EXPECT_EQ(Parsed("mon,tue,wed,thu,fri,sat,sun 08:00-18:00"), "mon-sun 08:00-18:00");
   EXPECT_EQ(Parsed("sun 9:30-23:59"), "sun 09:30-23:59");
 }
 
