@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
@@ -42,7 +44,8 @@ resources::ResourceKind<Clinic> ClinicKind() {
   return kind;
 }
 
-resources::ResourceKind<Practitioner> PractitionerKind() {
+resources::ResourceKind<Practitioner> PractitionerKind(
+    const plugin_host::TreatmentRegistry* registry) {
   resources::ResourceKind<Practitioner> kind;
   kind.field = "practitioner";
   kind.collections = {"clinics", "practitioners"};
@@ -50,11 +53,29 @@ resources::ResourceKind<Practitioner> PractitionerKind() {
   kind.parent_table = store::kClinicsTable;
   kind.mutable_fields = {"display_name",    "title",         "email", "phone_number",
                          "treatment_types", "working_hours", "active"};
-  kind.validate = [](store::Transaction& tx, const std::vector<std::string>& scope,
-                     const Practitioner*, Practitioner& practitioner) -> absl::Status {
+  kind.validate = [registry](store::Transaction& tx, const std::vector<std::string>& scope,
+                             const Practitioner* previous,
+                             Practitioner& practitioner) -> absl::Status {
     absl::StatusOr<Clinic> clinic = LoadClinic(tx, scope.front());
     if (!clinic.ok()) return clinic.status();
-    return domain::ValidatePractitioner("practitioner", *clinic, practitioner);
+    if (absl::Status s = domain::ValidatePractitioner("practitioner", *clinic, practitioner);
+        !s.ok() || registry == nullptr) {
+      return s;
+    }
+    FieldViolations violations;
+    for (int i = 0; i < practitioner.treatment_types_size(); ++i) {
+      const std::string& type = practitioner.treatment_types(i);
+      const bool kept = previous != nullptr &&
+                        std::find(previous->treatment_types().begin(),
+                                  previous->treatment_types().end(),
+                                  type) != previous->treatment_types().end();
+      if (!kept && registry->FindTreatmentType(type) == nullptr) {
+        violations.Add(absl::StrCat("practitioner.treatment_types[", i, "]"),
+                       absl::StrCat("must name a treatment type a loaded plugin provides; `",
+                                    type, "` is not one (see ListTreatmentTypes)"));
+      }
+    }
+    return violations.ToStatus();
   };
   kind.delete_blocked = "appointments still refer to this practitioner";
   return kind;

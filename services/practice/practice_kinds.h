@@ -5,14 +5,20 @@
 
 #include "absl/status/statusor.h"
 #include "clinic/v1/practice_service.pb.h"
+#include "services/plugin_host/treatment_registry.h"
 #include "services/resources/resource_kind.h"
 
 namespace clinicd::practice {
 
 // clinics/{clinic}
 resources::ResourceKind<clinic::v1::Clinic> ClinicKind();
-// clinics/{clinic}/practitioners/{practitioner}
-resources::ResourceKind<clinic::v1::Practitioner> PractitionerKind();
+// clinics/{clinic}/practitioners/{practitioner}. With a registry, a
+// treatment type added to a practitioner must be one a loaded plugin
+// provides (types already listed stay, so a plugin briefly missing during an
+// upgrade does not block edits); without one (storage-only tests) any
+// well-formed name is kept.
+resources::ResourceKind<clinic::v1::Practitioner> PractitionerKind(
+    const plugin_host::TreatmentRegistry* registry = nullptr);
 // clinics/{clinic}/rooms/{room}
 resources::ResourceKind<clinic::v1::Room> RoomKind();
 // clinics/{clinic}/practitioners/{practitioner}/timeOff/{time_off}

@@ -10,10 +10,11 @@ using grpc::ServerContext;
 using resources::Reply;
 using resources::ReplyPage;
 
-PracticeServiceImpl::PracticeServiceImpl(store::Database& db)
+PracticeServiceImpl::PracticeServiceImpl(store::Database& db,
+                                         const plugin_host::TreatmentRegistry& registry)
     : guard_(db, v1::PracticeService::service_full_name()),
       clinics_(db, ClinicKind()),
-      practitioners_(db, PractitionerKind()),
+      practitioners_(db, PractitionerKind(&registry)),
       rooms_(db, RoomKind()),
       time_off_(db, TimeOffKind()),
       closures_(db, ClosureKind()) {}

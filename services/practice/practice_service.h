@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clinic/v1/practice_service.grpc.pb.h"
+#include "services/plugin_host/treatment_registry.h"
 #include "services/resources/resource_crud.h"
 #include "services/rpc/rpc_guard.h"
 #include "services/store/database.h"
@@ -13,7 +14,7 @@ namespace v1 = ::clinic::v1;
 // methods over clinics, practitioners, rooms, time off and closures.
 class PracticeServiceImpl final : public v1::PracticeService::Service {
  public:
-  explicit PracticeServiceImpl(store::Database& db);
+  PracticeServiceImpl(store::Database& db, const plugin_host::TreatmentRegistry& registry);
 
   grpc::Status CreateClinic(grpc::ServerContext* context, const v1::CreateClinicRequest* request, v1::Clinic* response) override;
   grpc::Status GetClinic(grpc::ServerContext* context, const v1::GetClinicRequest* request, v1::Clinic* response) override;

@@ -87,7 +87,7 @@ int ServeCommand(const ServerConfig& config) {
   std::unique_ptr<plugin_host::TreatmentRegistry> registry =
       plugin_host::TreatmentRegistry::LoadDirectory(config.plugin_dir());
 
-  practice::PracticeServiceImpl practice_service(**db);
+  practice::PracticeServiceImpl practice_service(**db, *registry);
   patient::PatientServiceImpl patient_service(**db);
   catalog::CatalogServiceImpl catalog_service(**db, *registry);
   booking::BookingServiceImpl booking_service(**db, *registry);

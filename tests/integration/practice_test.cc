@@ -165,6 +165,28 @@ TEST_F(PracticeTest, PractitionerWorkingHoursAreCheckedAndListsPaginate) {
   EXPECT_EQ(listed, created);
 }
 
+TEST_F(PracticeTest, PractitionersAreQualifiedOnlyForTreatmentTypesThePluginsProvide) {
+  const Clinic clinic = MakeClinic();
+  clinic::v1::CreatePractitionerRequest request;
+  request.set_parent(clinic.name());
+  request.mutable_practitioner()->set_display_name("Dr. Tattoo");
+  request.mutable_practitioner()->add_treatment_types("treatmentTypes/microneedling");
+  request.mutable_practitioner()->add_treatment_types("treatmentTypes/tattooing");
+  clinic::v1::Practitioner out;
+  grpc::Status status =
+      practice_->CreatePractitioner(AuthedContext(admin_key_).get(), request, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadFieldsOf(status),
+            (std::set<std::string>{"practitioner.treatment_types[1]"}));
+  EXPECT_NE(status.error_message().find("ListTreatmentTypes"), std::string::npos)
+      << status.error_message();
+
+  request.mutable_practitioner()->mutable_treatment_types()->RemoveLast();
+  status = practice_->CreatePractitioner(AuthedContext(admin_key_).get(), request, &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(out.treatment_types_size(), 1);
+}
+
 TEST_F(PracticeTest, ClinicWithPractitionersCannotBeDeleted) {
   const Clinic clinic = MakeClinic();
   clinic::v1::CreateRoomRequest room;
