@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -123,10 +124,10 @@ class WorkerEndToEndTest : public clinicd::testing::RpcTest {
     return created;
   }
 
-  // Books microneedling for `patient` two days ahead at 10:00 in Berlin.
+  // Books microneedling for `patient` two days ahead at `hour`:00 in Berlin.
   // The week-before and three-days-before preparation messages are then
   // overdue, so the server queues them due now, once per opted-in channel.
-  clinic::v1::Appointment BookTwoDaysAhead(const std::string& patient) {
+  clinic::v1::Appointment BookTwoDaysAhead(const std::string& patient, int hour = 10) {
     auto booking = clinic::v1::BookingService::NewStub(server_.channel());
     clinic::v1::CreateAppointmentRequest request;
     request.set_parent(clinic_.name());
@@ -136,7 +137,7 @@ class WorkerEndToEndTest : public clinicd::testing::RpcTest {
     appointment->set_practitioner(practitioner_.name());
     appointment->set_room(room_.name());
     *appointment->mutable_start_time() =
-        ToProto(At(absl::ToCivilDay(absl::Now(), Berlin()) + 2, 10));
+        ToProto(At(absl::ToCivilDay(absl::Now(), Berlin()) + 2, hour));
     clinic::v1::Appointment booked;
     const grpc::Status status = booking->CreateAppointment(
         clinicd::testing::AuthedContext(admin_key_).get(), request, &booked);
@@ -251,6 +252,51 @@ TEST_F(WorkerEndToEndTest, DeliversWhatABookingQueuesOnEveryChannelAndAcksIt) {
   EXPECT_THAT(log, Not(HasSubstr("4915123456789")));
   EXPECT_THAT(log, Not(HasSubstr(kSubjectWeekBefore)));
   EXPECT_THAT(log, Not(HasSubstr("Müller")));
+}
+
+TEST_F(WorkerEndToEndTest, TwoWorkersDeliverEveryWebhookOnceWithAValidSignature) {
+  // Four patients, two overdue preparation messages each: eight webhooks.
+  std::vector<std::string> appointments;
+  for (int i = 0; i < 4; ++i) {
+    const clinic::v1::Patient patient = MakeReachablePatient(
+        absl::StrCat("p", i, "@example.org"), {clinic::v1::NOTIFICATION_CHANNEL_WEBHOOK});
+    appointments.push_back(BookTwoDaysAhead(patient.name(), 8 + 2 * i).name());
+  }
+  TempDir hooks;
+  std::string error;
+  auto webhook = HelperProcess::Start("webhook_receiver.py", {hooks.path()},
+                                      {absl::StrCat("WEBHOOK_SECRET=", kWebhookSecret)}, &error);
+  ASSERT_NE(webhook, nullptr) << error;
+  std::vector<std::unique_ptr<WorkerProcess>> workers;
+  for (int w = 0; w < 2; ++w) {
+    workers.push_back(std::make_unique<WorkerProcess>(
+        std::vector<std::string>{
+            "--server=" + address_, "--poll_interval=50ms", absl::StrCat("--worker_id=w", w),
+            "--batch=1",
+            absl::StrCat("--webhook_url=http://127.0.0.1:", webhook->port(), "/clinic-app")},
+        std::vector<std::string>{"CLINICD_API_KEY=" + worker_key_,
+                                 absl::StrCat("CLINICD_WEBHOOK_SECRET=", kWebhookSecret)},
+        absl::StrCat(dir_.path(), "/worker", w, ".log")));
+  }
+  ASSERT_TRUE(Eventually(20, [&] { return testing::CountRecords(hooks.path()) >= 8; }))
+      << workers[0]->Log() << workers[1]->Log();
+  // Both keep polling for a while: nothing more may arrive.
+  absl::SleepFor(absl::Seconds(2));
+  for (auto& worker : workers) {
+    worker->Signal(SIGTERM);
+    EXPECT_EQ(worker->Wait(15), 0) << worker->Log();
+  }
+  ASSERT_EQ(testing::CountRecords(hooks.path()), 8);
+  std::set<std::string> keys;
+  for (int n = 0; n < 8; ++n) {
+    google::protobuf::Struct record;
+    ASSERT_TRUE(ReadRecord(absl::StrCat(hooks.path(), "/", n, ".json"), &record));
+    const auto& fields = record.fields();
+    EXPECT_TRUE(fields.at("signature_valid").bool_value()) << n;
+    keys.insert(
+        fields.at("headers").struct_value().fields().at("idempotency-key").string_value());
+  }
+  EXPECT_EQ(keys.size(), 8u) << "every idempotency key once: no duplicate delivery";
 }
 
 TEST_F(WorkerEndToEndTest, StopFinishesTheDeliveryUnderWayAndReleasesTheRest) {
