@@ -290,28 +290,6 @@ class ConsentTest : public RpcTest {
     return booking_->CheckInAppointment(AuthedContext(admin_key_).get(), request, out);
   }
 
-  // A practitioner of this clinic working 00:00-23:59 every day, so a
-  // session within the next day can always be booked.
-  clinic::v1::Practitioner MakeAroundTheClockPractitioner() {
-    clinic::v1::CreatePractitionerRequest request;
-    request.set_parent(clinic_.name());
-    clinic::v1::Practitioner* practitioner = request.mutable_practitioner();
-    practitioner->set_display_name("Dr. Nacht");
-    practitioner->set_active(true);
-    practitioner->add_treatment_types(kMicroneedling);
-    for (int day = google::type::MONDAY; day <= google::type::SUNDAY; ++day) {
-      clinic::v1::WorkingInterval* hours = practitioner->add_working_hours();
-      hours->set_day(static_cast<google::type::DayOfWeek>(day));
-      hours->mutable_end_time()->set_hours(23);
-      hours->mutable_end_time()->set_minutes(59);
-    }
-    clinic::v1::Practitioner created;
-    grpc::Status status =
-        practice_->CreatePractitioner(AuthedContext(admin_key_).get(), request, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return created;
-  }
-
   std::unique_ptr<clinic::v1::ConsentService::Stub> consents_;
   std::unique_ptr<clinic::v1::BookingService::Stub> booking_;
   clinic::v1::Clinic clinic_;
@@ -796,7 +774,8 @@ TEST_F(ClearanceGateTest, CheckInIsRefusedUntilConsentAndScreeningAreOnFile) {
 }
 
 TEST_F(ClearanceGateTest, BookingInsideAScreeningDeferralIsRefusedWithWhenItLifts) {
-  const clinic::v1::Practitioner night = MakeAroundTheClockPractitioner();
+  const clinic::v1::Practitioner night =
+      MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Nacht");
   const absl::Time now = absl::Now();
   const absl::Time dose = absl::FromUnixSeconds(absl::ToUnixSeconds(now - absl::Hours(1)));
   const absl::Time lifts = dose + absl::Hours(24);
@@ -825,7 +804,8 @@ TEST_F(ClearanceGateTest, BookingInsideAScreeningDeferralIsRefusedWithWhenItLift
 
 TEST_F(ClearanceGateTest, BookingRefusalWithConsentOnFileNamesWhenTheDeferralLifts) {
   MustSign(patient_.name());
-  const clinic::v1::Practitioner night = MakeAroundTheClockPractitioner();
+  const clinic::v1::Practitioner night =
+      MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Nacht");
   const absl::Time now = absl::Now();
   const absl::Time dose = absl::FromUnixSeconds(absl::ToUnixSeconds(now - absl::Hours(1)));
   const absl::Time lifts = dose + absl::Hours(24);

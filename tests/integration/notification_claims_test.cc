@@ -89,31 +89,8 @@ class NotificationClaimsTest : public CourseTest {
     grpc::Status status = practice_->UpdateClinic(AuthedContext(admin_key_).get(), update, &clinic_);
     ASSERT_TRUE(status.ok()) << status.error_message();
     ASSERT_FALSE(clinic_.policy().has_quiet_hours_start());
-    always_ = AlwaysWorking(clinic_.name());
+    always_ = MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Immer");
     soon_ = absl::ToCivilDay(absl::Now(), Berlin()) + 2;
-  }
-
-  // A practitioner of `clinic` who works every day 00:00-23:59, so two days
-  // from now is bookable whatever the weekday.
-  clinic::v1::Practitioner AlwaysWorking(const std::string& clinic) {
-    clinic::v1::CreatePractitionerRequest request;
-    request.set_parent(clinic);
-    clinic::v1::Practitioner* p = request.mutable_practitioner();
-    p->set_display_name("Dr. Immer");
-    p->set_active(true);
-    p->add_treatment_types(kMicroneedling);
-    for (int day = google::type::MONDAY; day <= google::type::SUNDAY; ++day) {
-      clinic::v1::WorkingInterval* hours = p->add_working_hours();
-      hours->set_day(static_cast<google::type::DayOfWeek>(day));
-      hours->mutable_start_time()->set_hours(0);
-      hours->mutable_end_time()->set_hours(23);
-      hours->mutable_end_time()->set_minutes(59);
-    }
-    clinic::v1::Practitioner created;
-    grpc::Status status =
-        practice_->CreatePractitioner(AuthedContext(admin_key_).get(), request, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return created;
   }
 
   // Slot `slot` two days from now (90 minutes apart, room turnaround
@@ -531,7 +508,8 @@ TEST_F(NotificationClaimsTest, KeysAndParentsLimitClaimsToOneClinic) {
   // Clinic B: its own practitioner, room and patient, booked two days ahead.
   const clinic::v1::Clinic other = MakeClinic("Praxis Sued");
   const clinic::v1::Room other_room = MakeRoom(other.name(), "Raum 1", {"microneedling_device", "sink"});
-  const clinic::v1::Practitioner other_practitioner = AlwaysWorking(other.name());
+  const clinic::v1::Practitioner other_practitioner =
+      MakeAroundTheClockPractitioner(other.name(), "Dr. Immer");
   clinic::v1::CreatePatientRequest create;
   create.set_parent(other.name());
   create.mutable_patient()->set_given_name("Berta");

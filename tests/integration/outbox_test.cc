@@ -135,29 +135,6 @@ class OutboxTest : public CourseTest {
     ASSERT_EQ(clinic_.policy().has_quiet_hours_start(), quiet);
   }
 
-  // A practitioner of the clinic who works every day from 00:00 to 23:59, so
-  // an appointment two days from now can be booked whatever the weekday.
-  clinic::v1::Practitioner AlwaysWorking() {
-    clinic::v1::CreatePractitionerRequest request;
-    request.set_parent(clinic_.name());
-    clinic::v1::Practitioner* p = request.mutable_practitioner();
-    p->set_display_name("Dr. Immer");
-    p->set_active(true);
-    p->add_treatment_types(kMicroneedling);
-    for (int day = google::type::MONDAY; day <= google::type::SUNDAY; ++day) {
-      clinic::v1::WorkingInterval* hours = p->add_working_hours();
-      hours->set_day(static_cast<google::type::DayOfWeek>(day));
-      hours->mutable_start_time()->set_hours(0);
-      hours->mutable_end_time()->set_hours(23);
-      hours->mutable_end_time()->set_minutes(59);
-    }
-    clinic::v1::Practitioner created;
-    grpc::Status status =
-        practice_->CreatePractitioner(AuthedContext(admin_key_).get(), request, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return created;
-  }
-
   // Sets the patient's channel choices.
   clinic::v1::Patient SetChannels(const clinic::v1::Patient& patient,
                                   const std::map<NotificationChannel, bool>& choices) {
@@ -472,7 +449,8 @@ TEST_F(OutboxTest, PatientOptedInToEmailOnlyGetsOnlyEmail) {
 TEST_F(OutboxTest, OptingOutAfterBookingSuppressesQueuedMessagesAtClaim) {
   // No quiet hours, so the past-due preparation messages are due now.
   SetQuietHours(false);
-  const clinic::v1::Practitioner always = AlwaysWorking();
+  const clinic::v1::Practitioner always =
+      MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Immer");
   Appointment draft = Draft(At(absl::ToCivilDay(absl::Now(), Berlin()) + 2, 12));
   draft.set_practitioner(always.name());
   const Appointment booked = MustBook(draft);
@@ -508,7 +486,8 @@ TEST_F(OutboxTest, OptingOutAfterBookingSuppressesQueuedMessagesAtClaim) {
 
 TEST_F(OutboxTest, AChangedAddressIsUsedWhenTheMessageIsClaimed) {
   SetQuietHours(false);
-  const clinic::v1::Practitioner always = AlwaysWorking();
+  const clinic::v1::Practitioner always =
+      MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Immer");
   Appointment draft = Draft(At(absl::ToCivilDay(absl::Now(), Berlin()) + 2, 12));
   draft.set_practitioner(always.name());
   const Appointment booked = MustBook(draft);

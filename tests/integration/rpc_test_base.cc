@@ -111,23 +111,63 @@ clinic::v1::Room RpcTest::MakeRoom(const std::string& clinic, const std::string&
   return room;
 }
 
-clinic::v1::Practitioner RpcTest::MakePractitioner(
+namespace {
+
+// A CreatePractitionerRequest for an active practitioner in `clinic`
+// qualified for `treatment_types`, working `start`-`end` on each of `days`.
+clinic::v1::CreatePractitionerRequest PractitionerRequest(
     const std::string& clinic, const std::string& display_name,
-    const std::vector<std::string>& treatment_types, int start_hour, int end_hour) {
+    const std::vector<std::string>& treatment_types,
+    const std::vector<google::type::DayOfWeek>& days, const google::type::TimeOfDay& start,
+    const google::type::TimeOfDay& end) {
   clinic::v1::CreatePractitionerRequest request;
   request.set_parent(clinic);
   clinic::v1::Practitioner* practitioner = request.mutable_practitioner();
   practitioner->set_display_name(display_name);
   practitioner->set_active(true);
   for (const std::string& type : treatment_types) practitioner->add_treatment_types(type);
-  for (google::type::DayOfWeek day : {google::type::MONDAY, google::type::TUESDAY,
-                                      google::type::WEDNESDAY, google::type::THURSDAY,
-                                      google::type::FRIDAY}) {
+  for (google::type::DayOfWeek day : days) {
     clinic::v1::WorkingInterval* hours = practitioner->add_working_hours();
     hours->set_day(day);
-    hours->mutable_start_time()->set_hours(start_hour);
-    hours->mutable_end_time()->set_hours(end_hour);
+    *hours->mutable_start_time() = start;
+    *hours->mutable_end_time() = end;
   }
+  return request;
+}
+
+google::type::TimeOfDay TimeOfDay(int hours, int minutes = 0) {
+  google::type::TimeOfDay time;
+  time.set_hours(hours);
+  time.set_minutes(minutes);
+  return time;
+}
+
+}  // namespace
+
+clinic::v1::Practitioner RpcTest::MakePractitioner(
+    const std::string& clinic, const std::string& display_name,
+    const std::vector<std::string>& treatment_types, int start_hour, int end_hour) {
+  const clinic::v1::CreatePractitionerRequest request = PractitionerRequest(
+      clinic, display_name, treatment_types,
+      {google::type::MONDAY, google::type::TUESDAY, google::type::WEDNESDAY,
+       google::type::THURSDAY, google::type::FRIDAY},
+      TimeOfDay(start_hour), TimeOfDay(end_hour));
+  clinic::v1::Practitioner created;
+  grpc::Status status =
+      practice_->CreatePractitioner(AuthedContext(admin_key_).get(), request, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return created;
+}
+
+clinic::v1::Practitioner RpcTest::MakeAroundTheClockPractitioner(
+    const std::string& clinic, const std::string& display_name) {
+  std::vector<google::type::DayOfWeek> every_day;
+  for (int day = google::type::MONDAY; day <= google::type::SUNDAY; ++day) {
+    every_day.push_back(static_cast<google::type::DayOfWeek>(day));
+  }
+  const clinic::v1::CreatePractitionerRequest request =
+      PractitionerRequest(clinic, display_name, {"treatmentTypes/microneedling"}, every_day,
+                          TimeOfDay(0), TimeOfDay(23, 59));
   clinic::v1::Practitioner created;
   grpc::Status status =
       practice_->CreatePractitioner(AuthedContext(admin_key_).get(), request, &created);

@@ -52,6 +52,11 @@ class RpcTest : public ::testing::Test {
                                             const std::string& display_name,
                                             const std::vector<std::string>& treatment_types,
                                             int start_hour = 9, int end_hour = 17);
+  // Creates an active practitioner in `clinic`, qualified for microneedling,
+  // working 00:00-23:59 every day, so a session a day or two from now can be
+  // booked whatever the weekday and hour; returns it.
+  clinic::v1::Practitioner MakeAroundTheClockPractitioner(const std::string& clinic,
+                                                          const std::string& display_name);
 
   // Signs the current microneedling consent form for `patient` (typed name)
   // and submits a screening that clears them, so check-in is allowed.

@@ -76,28 +76,7 @@ class WorkerEndToEndTest : public clinicd::testing::RpcTest {
     notifications_ = clinic::v1::NotificationService::NewStub(server_.channel());
     clinic_ = MakeClinic();
     room_ = MakeRoom(clinic_.name(), "Room 1", {"microneedling_device", "sink"});
-    practitioner_ = MakeEveryDayPractitioner();
-  }
-
-  // A practitioner for microneedling working 08:00-18:00 every day, so that
-  // the appointment two days ahead is always inside working hours.
-  clinic::v1::Practitioner MakeEveryDayPractitioner() {
-    clinic::v1::CreatePractitionerRequest request;
-    request.set_parent(clinic_.name());
-    request.mutable_practitioner()->set_display_name("Dr. Weber");
-    request.mutable_practitioner()->set_active(true);
-    request.mutable_practitioner()->add_treatment_types(kMicroneedling);
-    for (int day = google::type::MONDAY; day <= google::type::SUNDAY; ++day) {
-      clinic::v1::WorkingInterval* hours = request.mutable_practitioner()->add_working_hours();
-      hours->set_day(static_cast<google::type::DayOfWeek>(day));
-      hours->mutable_start_time()->set_hours(8);
-      hours->mutable_end_time()->set_hours(18);
-    }
-    clinic::v1::Practitioner created;
-    const grpc::Status status = practice_->CreatePractitioner(
-        clinicd::testing::AuthedContext(admin_key_).get(), request, &created);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return created;
+    practitioner_ = MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Weber");
   }
 
   // A patient with `email` and a phone, opted in to `channels`, cleared for
