@@ -28,10 +28,6 @@ constexpr absl::Duration kDefaultLease = absl::Seconds(60);
 constexpr absl::Duration kLongestLease = absl::Hours(1);
 constexpr size_t kMaxText = 1000;
 
-std::string JsonArray(const std::vector<std::string>& items) {
-  return absl::StrCat("[", absl::StrJoin(items, ","), "]");
-}
-
 // One claimable row.
 struct Candidate {
   std::string id;
@@ -51,7 +47,7 @@ absl::Status SetState(store::Transaction& tx, const std::string& id, absl::strin
   return stmt->Run();
 }
 
-// The clinics a claim may take from, as a JSON array, or nullopt for all.
+// The clinics a claim may take from, or nullopt for all.
 absl::StatusOr<std::optional<std::vector<std::string>>> ClaimScope(
     const auth::Principal& principal, const std::string& parent) {
   if (!parent.empty()) {
@@ -85,23 +81,21 @@ absl::StatusOr<clinic::v1::ClaimNotificationsResponse> ClaimNotifications(
   if (lease < absl::Seconds(1) || lease > kLongestLease) {
     violations.Add("lease_duration", "must be from 1 second to 1 hour (default 60 seconds)");
   }
-  std::vector<std::string> channels;
+  std::vector<int64_t> channels;
   for (int channel : request.channels()) {
     if (channel <= 0 || !clinic::v1::NotificationChannel_IsValid(channel)) {
       violations.Add("channels", "must list valid notification channels");
       break;
     }
-    channels.push_back(absl::StrCat(channel));
+    channels.push_back(channel);
   }
   if (request.worker().size() > 200) violations.Add("worker", "must be at most 200 characters");
   if (!violations.empty()) return violations.ToStatus();
   absl::StatusOr<std::optional<std::vector<std::string>>> scope =
       ClaimScope(principal, request.parent());
   if (!scope.ok()) return scope.status();
-  std::vector<std::string> quoted_clinics;
-  if (scope->has_value()) {
-    for (const std::string& id : **scope) quoted_clinics.push_back(absl::StrCat("\"", id, "\""));
-  }
+  const std::vector<std::string> clinics =
+      scope->has_value() ? **scope : std::vector<std::string>();
   const int wanted = request.max_notifications() == 0 ? kDefaultBatch : request.max_notifications();
 
   clinic::v1::ClaimNotificationsResponse response;
@@ -120,8 +114,8 @@ absl::StatusOr<clinic::v1::ClaimNotificationsResponse> ClaimNotifications(
       const int limit = wanted - response.notifications_size();
       select->Bind(1, now)
           .Bind(2, static_cast<int64_t>(scope->has_value() ? 0 : 1))
-          .BindText(3, JsonArray(quoted_clinics))
-          .BindText(4, JsonArray(channels))
+          .BindTextList(3, clinics)
+          .BindIntList(4, channels)
           .Bind(5, static_cast<int64_t>(limit));
       std::vector<Candidate> candidates;
       while (true) {

@@ -2,7 +2,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
@@ -11,17 +10,6 @@ namespace clinicd::outbox {
 namespace {
 
 constexpr absl::string_view kCursorPrefix = "ev1-";
-
-// The clinic ids as a JSON array for json_each (ids are ULIDs: no quoting
-// issues, but quote defensively anyway).
-std::string JsonArray(const std::vector<std::string>& ids) {
-  std::vector<std::string> quoted;
-  for (const std::string& id : ids) {
-    if (id.find_first_of("\"\\") != std::string::npos) continue;
-    quoted.push_back(absl::StrCat("\"", id, "\""));
-  }
-  return absl::StrCat("[", absl::StrJoin(quoted, ","), "]");
-}
 
 }  // namespace
 
@@ -49,7 +37,7 @@ absl::StatusOr<std::vector<clinic::v1::Event>> ReadEvents(
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, after)
       .Bind(2, static_cast<int64_t>(all_clinics ? 1 : 0))
-      .BindText(3, JsonArray(clinic_ids))
+      .BindTextList(3, clinic_ids)
       .Bind(4, static_cast<int64_t>(limit));
   std::vector<clinic::v1::Event> events;
   while (true) {

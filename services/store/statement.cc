@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/store/connection.h"
 #include "services/store/sqlite_status.h"
 
@@ -105,6 +106,31 @@ Statement& Statement::BindNull(int index) {
 
 Statement& Statement::BindOptionalText(int index, absl::string_view value) {
   return value.empty() ? BindNull(index) : BindText(index, value);
+}
+
+Statement& Statement::BindTextList(int index, const std::vector<std::string>& values) {
+  std::string json = "[";
+  for (const std::string& value : values) {
+    if (json.size() > 1) json += ',';
+    json += '"';
+    for (const char c : value) {
+      if (c == '"' || c == '\\') {
+        json += '\\';
+        json += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        absl::StrAppend(&json, "\\u00", absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
+      } else {
+        json += c;
+      }
+    }
+    json += '"';
+  }
+  json += ']';
+  return BindText(index, json);
+}
+
+Statement& Statement::BindIntList(int index, const std::vector<int64_t>& values) {
+  return BindText(index, absl::StrCat("[", absl::StrJoin(values, ","), "]"));
 }
 
 absl::StatusOr<bool> Statement::Step() {

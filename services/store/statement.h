@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -59,6 +60,12 @@ class Statement final {
   // Binds text, or NULL when `value` is empty: for optional proto strings,
   // where empty means "not set".
   Statement& BindOptionalText(int index, absl::string_view value);
+
+  // Binds a list as one JSON array, for `x IN (SELECT value FROM
+  // json_each(?N))`: texts as JSON strings (escaped), numbers as numbers, so
+  // they compare with TEXT and INTEGER columns alike.
+  Statement& BindTextList(int index, const std::vector<std::string>& values);
+  Statement& BindIntList(int index, const std::vector<int64_t>& values);
 
   // Advances to the next row; true when a row is ready to read, false when
   // the statement has finished.

@@ -81,6 +81,30 @@ TEST_F(StatementTest, TextAndBlobsRoundTripByteForByte) {
   });
 }
 
+TEST_F(StatementTest, ListsBindAsJsonArraysThatJsonEachReadsBack) {
+  const std::vector<std::string> texts = {"plain", "quote\" back\\slash", "tab\tnew\nline", ""};
+  InWrite([&](Transaction& txn) {
+    absl::StatusOr<Statement> select =
+        txn.Prepare("SELECT value, type FROM json_each(?1) ORDER BY key");
+    ASSERT_OK(select);
+    select->BindTextList(1, texts);
+    for (const std::string& text : texts) {
+      ASSERT_EQ(select->Step().value_or(false), true) << text;
+      EXPECT_EQ(select->ColumnText(0), text);
+      EXPECT_EQ(select->ColumnText(1), "text");
+    }
+    EXPECT_EQ(select->Step().value_or(true), false);
+
+    absl::StatusOr<Statement> in = txn.Prepare(
+        "SELECT count(*) FROM (SELECT 1 AS n UNION SELECT 2 UNION SELECT 3) "
+        "WHERE n IN (SELECT value FROM json_each(?1))");
+    ASSERT_OK(in);
+    in->BindIntList(1, {1, 3, 7});
+    ASSERT_EQ(in->Step().value_or(false), true);
+    EXPECT_EQ(in->ColumnInt(0), 2);
+  });
+}
+
 TEST_F(StatementTest, EmptyTextAndBlobAreNotNull) {
   InWrite([](Transaction& txn) {
     absl::StatusOr<Statement> statement =
