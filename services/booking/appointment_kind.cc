@@ -11,25 +11,14 @@
 #include "services/booking/booking_rules.h"
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
+#include "services/common/resource_name.h"
+#include "services/domain/appointment_change.h"
 #include "services/follow_up/appointment_effects.h"
 #include "services/store/tables.h"
 
 namespace clinicd::booking {
-namespace {
-
 using clinic::v1::Appointment;
 using clinic::v1::AppointmentState;
-
-std::string LastId(const std::string& name) { return name.substr(name.rfind('/') + 1); }
-
-// True when the booking itself (not its state) changed.
-bool BookingChanged(const Appointment& before, const Appointment& after) {
-  return ProtoTimeMicros(before.start_time()) != ProtoTimeMicros(after.start_time()) ||
-         before.practitioner() != after.practitioner() || before.room() != after.room() ||
-         before.numbing() != after.numbing();
-}
-
-}  // namespace
 
 absl::Status Transition(Appointment& appointment, std::initializer_list<AppointmentState> from,
                         AppointmentState to) {
@@ -69,7 +58,7 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
       }
       return follow_up::CheckSeriesBooking(tx, registry, scope.front(), appointment);
     }
-    if (!BookingChanged(*previous, appointment)) return absl::OkStatus();
+    if (!domain::BookingChanged(*previous, appointment)) return absl::OkStatus();
     if (previous->state() != clinic::v1::APPOINTMENT_STATE_BOOKED) {
       return ErrorWithReason(
           absl::StatusCode::kFailedPrecondition, "INVALID_STATE_TRANSITION",
@@ -94,15 +83,15 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
         type == nullptr ? absl::ZeroDuration() : LengthOf(*type, a.numbing()).turnaround;
     const int64_t end = ProtoTimeMicros(a.end_time());
     return std::vector<store::Column>{
-        {"patient_id", LastId(a.patient())},
-        {"practitioner_id", LastId(a.practitioner())},
-        {"room_id", LastId(a.room())},
+        {"patient_id", LastIdOf(a.patient())},
+        {"practitioner_id", LastIdOf(a.practitioner())},
+        {"room_id", LastIdOf(a.room())},
         {"treatment_type", a.treatment_type()},
         {"start_time", ProtoTimeMicros(a.start_time())},
         {"end_time", end},
         {"room_end_time", end + absl::ToInt64Microseconds(turnaround)},
         {"state", static_cast<int64_t>(a.state())},
-        {"series_id", a.series().empty() ? store::ColumnValue() : store::ColumnValue(LastId(a.series()))}};
+        {"series_id", a.series().empty() ? store::ColumnValue() : store::ColumnValue(LastIdOf(a.series()))}};
   };
   return kind;
 }

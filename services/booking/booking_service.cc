@@ -10,6 +10,7 @@
 #include "services/common/errors.h"
 #include "services/consent/clearance_query.h"
 #include "services/common/proto_time.h"
+#include "services/common/resource_name.h"
 #include "services/resources/reply.h"
 
 namespace clinicd::booking {
@@ -97,8 +98,8 @@ absl::Status BookingServiceImpl::CheckIn(store::Transaction& tx, Appointment& ap
                                         " is not provided by any loaded plugin"));
   }
   const std::string& patient = appointment.patient();
-  const std::string clinic_id = patient.substr(8, patient.find('/', 8) - 8);
-  const std::string patient_id = patient.substr(patient.rfind('/') + 1);
+  const std::string clinic_id = ClinicIdOf(patient);
+  const std::string patient_id = LastIdOf(patient);
   absl::StatusOr<v1::Clearance> clearance =
       consent::ClearanceFor(tx, *type, clinic_id, patient_id, absl::Now());
   if (!clearance.ok()) return clearance.status();

@@ -1,5 +1,7 @@
 #include "services/common/resource_name.h"
 
+#include "absl/strings/strip.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/errors.h"
@@ -62,6 +64,16 @@ std::string IdInClinic(FieldViolations& violations, const std::string& field,
     return "";
   }
   return (*ids)[1];
+}
+
+std::string LastIdOf(absl::string_view name) {
+  return std::string(name.substr(name.rfind('/') + 1));
+}
+
+std::string ClinicIdOf(absl::string_view name) {
+  absl::string_view rest = name;
+  absl::ConsumePrefix(&rest, "clinics/");
+  return std::string(rest.substr(0, rest.find('/')));
 }
 
 std::string FormatResourceName(absl::Span<const absl::string_view> collections,

@@ -31,6 +31,13 @@ std::string IdInClinic(FieldViolations& violations, const std::string& field,
 std::string FormatResourceName(absl::Span<const absl::string_view> collections,
                                absl::Span<const std::string> ids);
 
+// The last id of a stored (so well-formed) name: `p` of
+// `clinics/c/patients/p`.
+std::string LastIdOf(absl::string_view name);
+
+// The clinic id of a stored name under `clinics/{clinic}/...`.
+std::string ClinicIdOf(absl::string_view name);
+
 // True for ids clinicd would accept in a name: 1-63 of [a-z0-9-_].
 bool IsValidResourceId(absl::string_view id);
 

@@ -6,6 +6,7 @@
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
+#include "services/domain/appointment_change.h"
 #include "services/domain/schedule.h"
 #include "services/follow_up/recalls.h"
 #include "services/follow_up/series_plan.h"
@@ -21,8 +22,6 @@ namespace {
 
 using clinic::v1::Appointment;
 using clinic::v1::AppointmentState;
-
-std::string LastId(const std::string& name) { return name.substr(name.rfind('/') + 1); }
 
 // The feed event for a change, or UNSPECIFIED when it has none (e.g. only
 // the consent flag changed).
@@ -42,9 +41,7 @@ clinic::v1::EventKind EventFor(const Appointment* previous, const Appointment& c
         return clinic::v1::EVENT_KIND_UNSPECIFIED;
     }
   }
-  if (ProtoTimeMicros(previous->start_time()) != ProtoTimeMicros(current.start_time()) ||
-      previous->practitioner() != current.practitioner() || previous->room() != current.room() ||
-      previous->numbing() != current.numbing()) {
+  if (domain::BookingChanged(*previous, current)) {
     return clinic::v1::EVENT_KIND_APPOINTMENT_RESCHEDULED;
   }
   return clinic::v1::EVENT_KIND_UNSPECIFIED;
@@ -116,7 +113,7 @@ absl::Status ApplyAppointmentEffects(store::Transaction& tx,
     return s;
   }
   absl::StatusOr<outbox::PatientOutbox> outbox =
-      outbox::PatientOutbox::Load(tx, clinic_id, LastId(current.patient()));
+      outbox::PatientOutbox::Load(tx, clinic_id, LastIdOf(current.patient()));
   if (!outbox.ok()) return outbox.status();
   const clinic::v1::TreatmentType* type = registry.FindTreatmentType(current.treatment_type());
 
@@ -144,7 +141,7 @@ absl::Status ApplyAppointmentEffects(store::Transaction& tx,
   }
 
   if (!current.series().empty()) {
-    return ReplanSeries(tx, registry, clinic_id, LastId(current.series()), *outbox, now);
+    return ReplanSeries(tx, registry, clinic_id, LastIdOf(current.series()), *outbox, now);
   }
   return absl::OkStatus();
 }
@@ -185,7 +182,7 @@ absl::Status CheckSeriesBooking(store::Transaction& tx,
   const clinic::v1::TreatmentType* type = registry.FindTreatmentType(series->treatment_type());
   if (type == nullptr) return absl::OkStatus();  // CheckBookable refuses the treatment type.
   absl::StatusOr<std::vector<TakenSession>> taken =
-      LoadTakenSessions(tx, clinic_id, series_id, LastId(appointment.name()));
+      LoadTakenSessions(tx, clinic_id, series_id, LastIdOf(appointment.name()));
   if (!taken.ok()) return taken.status();
   if (!moved && static_cast<int>(taken->size()) >= series->planned_sessions()) {
     return ErrorWithReason(

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/ids.h"
 #include "services/common/proto_time.h"
+#include "services/common/resource_name.h"
 #include "services/outbox/event_log.h"
 #include "services/outbox/outbox.h"
 #include "services/domain/quiet_hours.h"
@@ -19,11 +20,9 @@ namespace {
 using clinic::v1::Recall;
 using clinic::v1::RecallState;
 
-std::string LastId(const std::string& name) { return name.substr(name.rfind('/') + 1); }
-
 std::vector<store::Column> RecallColumns(const Recall& recall) {
-  return {{"patient_id", LastId(recall.patient())},
-          {"series_id", LastId(recall.series())},
+  return {{"patient_id", LastIdOf(recall.patient())},
+          {"series_id", LastIdOf(recall.series())},
           {"treatment_type", recall.treatment_type()},
           {"state", static_cast<int64_t>(recall.state())},
           {"due_time", ProtoTimeMicros(recall.due_time())},
@@ -81,10 +80,10 @@ absl::StatusOr<std::string> FindMaintenanceBooking(store::Transaction& tx,
       "AND (series_id IS NULL OR series_id != ?5) ORDER BY start_time, id LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, clinic_id)
-      .BindText(2, LastId(series.patient()))
+      .BindText(2, LastIdOf(series.patient()))
       .BindText(3, type)
       .Bind(4, FromProtoTime(series.complete_time()))
-      .BindText(5, LastId(series.name()));
+      .BindText(5, LastIdOf(series.name()));
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::string();
@@ -132,7 +131,7 @@ absl::StatusOr<std::string> CreateRecall(store::Transaction& tx,
       registry.ScheduleRecall(request);
   if (!schedule.ok()) return schedule.status();
 
-  const std::string clinic_id = series.name().substr(8, series.name().find('/', 8) - 8);
+  const std::string clinic_id = ClinicIdOf(series.name());
   const std::string id = NewResourceId(now);
   Recall recall;
   recall.set_name(absl::StrCat("clinics/", clinic_id, "/recalls/", id));
@@ -190,7 +189,7 @@ absl::Status SatisfyOpenRecalls(store::Transaction& tx, const std::string& clini
                                 const clinic::v1::Appointment& appointment, absl::Time now) {
   absl::StatusOr<std::vector<StoredRecall>> open = SelectRecalls(
       tx, "patient_id = ?2 AND treatment_type = ?3 AND state IN (1, 2)",
-      {LastId(appointment.patient()), appointment.treatment_type()}, clinic_id);
+      {LastIdOf(appointment.patient()), appointment.treatment_type()}, clinic_id);
   if (!open.ok()) return open.status();
   for (StoredRecall& stored : *open) {
     // A lapsed recall stays lapsed: the booking is a new start, not maintenance.
@@ -211,7 +210,7 @@ absl::Status ReopenRecalls(store::Transaction& tx, const std::string& clinic_id,
                            const clinic::v1::Appointment& appointment, absl::Time now) {
   absl::StatusOr<std::vector<StoredRecall>> satisfied = SelectRecalls(
       tx, "patient_id = ?2 AND treatment_type = ?3 AND state = 3",
-      {LastId(appointment.patient()), appointment.treatment_type()}, clinic_id);
+      {LastIdOf(appointment.patient()), appointment.treatment_type()}, clinic_id);
   if (!satisfied.ok()) return satisfied.status();
   for (StoredRecall& stored : *satisfied) {
     if (stored.recall.appointment() != appointment.name()) continue;
@@ -234,14 +233,14 @@ absl::Status ReopenRecalls(store::Transaction& tx, const std::string& clinic_id,
 absl::Status SnoozeNotices(store::Transaction& tx, const plugin_host::TreatmentRegistry& registry,
                            const clinic::v1::Clinic& clinic, const Recall& recall,
                            absl::Time until, absl::Time now) {
-  const std::string clinic_id = LastId(clinic.name());
+  const std::string clinic_id = LastIdOf(clinic.name());
   const clinic::v1::TreatmentType* type = registry.FindTreatmentType(recall.treatment_type());
   const clinic::v1::RecallPolicy* policy =
       type == nullptr ? nullptr : registry.FindRecallPolicy(type->recall_policy());
   // Without the plugins the planned times are unknown: hold what is earlier.
   if (policy == nullptr) return outbox::HoldUntil(tx, recall.name(), until, now);
   absl::StatusOr<clinic::v1::Series> series = resources::LoadResource<clinic::v1::Series>(
-      tx, store::kSeriesTable, {clinic_id}, LastId(recall.series()), recall.series());
+      tx, store::kSeriesTable, {clinic_id}, LastIdOf(recall.series()), recall.series());
   if (!series.ok()) return series.status();
   absl::StatusOr<absl::TimeZone> zone = domain::ClinicTimeZone(clinic);
   if (!zone.ok()) return zone.status();

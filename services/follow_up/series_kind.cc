@@ -16,8 +16,6 @@ namespace {
 
 using clinic::v1::Series;
 
-std::string LastId(const std::string& name) { return name.substr(name.rfind('/') + 1); }
-
 // Checks a new series and plans its sessions.
 absl::Status ValidateNewSeries(store::Transaction& tx,
                                const plugin_host::TreatmentRegistry& registry,
@@ -97,7 +95,7 @@ resources::ResourceKind<Series> SeriesKind(const plugin_host::TreatmentRegistry&
     return absl::OkStatus();
   };
   kind.columns = [](const Series& series) {
-    return std::vector<store::Column>{{"patient_id", LastId(series.patient())},
+    return std::vector<store::Column>{{"patient_id", LastIdOf(series.patient())},
                                       {"create_time", ProtoTimeMicros(series.create_time())}};
   };
   kind.delete_blocked = "appointments still name it";

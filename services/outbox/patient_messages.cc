@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/resource_name.h"
 #include "services/domain/quiet_hours.h"
 #include "services/domain/schedule.h"
 #include "services/outbox/outbox.h"
@@ -132,7 +133,7 @@ absl::Status SendClinicAlert(store::Transaction& tx, const clinic::v1::Clinic& c
                              absl::Time now) {
   if (clinic.email().empty()) return absl::OkStatus();
   OutgoingMessage outgoing;
-  outgoing.clinic_id = clinic.name().substr(clinic.name().rfind('/') + 1);
+  outgoing.clinic_id = LastIdOf(clinic.name());
   outgoing.resource = resource;
   outgoing.kind = clinic::v1::NOTIFICATION_KIND_CLINIC_ALERT;
   outgoing.channel = clinic::v1::NOTIFICATION_CHANNEL_EMAIL;
