@@ -154,12 +154,14 @@ void AddScreening(TreatmentType& type) {
 }
 
 void AddMessage(google::protobuf::RepeatedPtrField<clinic::v1::TimedMessage>* messages,
-                const char* id, const Period& offset, const char* title, const char* body) {
+                const char* id, const Period& offset, const char* title, const char* body,
+                clinic::v1::QuietHoursShift shift = clinic::v1::QUIET_HOURS_SHIFT_UNSPECIFIED) {
   clinic::v1::TimedMessage* message = messages->Add();
   message->set_id(id);
   *message->mutable_offset() = offset;
   message->set_title(title);
   message->set_body(body);
+  message->set_quiet_hours_shift(shift);
 }
 
 void AddPreparation(TreatmentType& type) {
@@ -169,21 +171,24 @@ void AddPreparation(TreatmentType& type) {
              "Your microneedling appointment is a week away. From today, please don't have any "
              "chemical peels, laser or other professional skin treatments on the area we'll be "
              "treating, so your skin is calm and fully recovered on the day. If something like "
-             "this is already booked, just let us know and we'll help you find a better date.");
+             "this is already booked, just let us know and we'll help you find a better date.",
+             clinic::v1::QUIET_HOURS_SHIFT_EARLIER);
   AddMessage(preparation, "prep_pause_active_skincare", Days(-3),
              "Three days to go: time to pause strong skincare",
              "From today until your appointment, please stop using retinoids (such as retinol "
              "or tretinoin), vitamin C serums and exfoliating acids or scrubs on the area we'll "
              "be treating. A gentle cleanser, a simple moisturiser and sunscreen are all your "
              "skin needs for now. If a doctor prescribed one of these products for you, please "
-             "check with them or with us before you stop it.");
-  AddMessage(preparation, "prep_day_before", Days(-1), "Your appointment is tomorrow",
-             "A few things help your skin get the most from tomorrow's session. Please don't take "
+             "check with them or with us before you stop it.",
+             clinic::v1::QUIET_HOURS_SHIFT_EARLIER);
+  AddMessage(preparation, "prep_day_before", Days(-1), "One day to go: the last 24 hours",
+             "A few things help your skin get the most from your session. Please don't take "
              "antihistamines (allergy or hay-fever tablets) in the 24 hours before your "
              "appointment. If your antihistamine or any other medicine was prescribed for you, "
              "please don't simply stop it: call us first and we'll work out the safest plan with "
-             "you. Today, stay out of strong sun and off sunbeds, and wear sunscreen when you go "
-             "outside.");
+             "you. Until your appointment, stay out of strong sun and off sunbeds, and wear "
+             "sunscreen when you go outside.",
+             clinic::v1::QUIET_HOURS_SHIFT_EARLIER);
   Period two_hours_before;
   two_hours_before.mutable_duration()->set_seconds(-2 * kSecondsPerHour);
   AddMessage(preparation, "prep_arrive_clean_skin", two_hours_before,
@@ -191,7 +196,8 @@ void AddPreparation(TreatmentType& type) {
              "Please arrive with freshly washed skin and without make-up, and skip heavy creams "
              "on the area we'll be treating today. We'll cleanse your skin again before we "
              "begin. If you'd like numbing cream to make the treatment more comfortable, tell "
-             "us as soon as you arrive: it needs about 30 minutes to work.");
+             "us as soon as you arrive: it needs about 30 minutes to work.",
+             clinic::v1::QUIET_HOURS_SHIFT_EARLIER);
 }
 
 void AddConsentForm(TreatmentType& type) {
@@ -263,7 +269,9 @@ void AddConsentForm(TreatmentType& type) {
 
 void AddAftercare(TreatmentType& type) {
   auto* aftercare = type.mutable_aftercare();
-  // A few hours after the session, in time for the evening routine.
+  // A few hours after the session, in time for the evening routine; when
+  // that falls in quiet hours it comes before they begin, not next morning.
+  // It carries everything the first 48 hours need.
   Period same_evening;
   same_evening.mutable_duration()->set_seconds(4 * kSecondsPerHour);
   AddMessage(aftercare, "aftercare_first_evening", same_evening,
@@ -272,17 +280,24 @@ void AddAftercare(TreatmentType& type) {
              "tight, dry or a little swollen today. Tonight, wash only with a mild, "
              "fragrance-free cleanser and lukewarm water using clean fingertips, then pat dry "
              "gently with your hands or a fresh towel and apply a simple, gentle moisturiser. "
+             "For the next 48 hours your skin needs a rest: please don't wear make-up, skip "
+             "strenuous exercise and anything else that makes you sweat, and stay away from "
+             "saunas, steam rooms, jacuzzis and hot tubs. Keep out of the sun as much as you "
+             "can. Your skin will be extra sensitive to sunlight for at least a week, so every "
+             "day put on a broad-spectrum sunscreen of SPF 30 or higher before you go out, even "
+             "when it's cloudy, and wear a hat outdoors. "
              "Redness and swelling usually fade within a few hours to a few days, and some "
              "people get a small bruise or feel sensitive for a while. Please call us if the "
              "pain or swelling gets worse instead of better, if you notice pus, yellow crusts, "
-             "blisters or spreading warmth, or if you develop a fever.");
+             "blisters or spreading warmth, or if you develop a fever.",
+             clinic::v1::QUIET_HOURS_SHIFT_EARLIER);
   AddMessage(aftercare, "aftercare_first_two_days", Days(1),
-             "The first two days: give your skin a rest",
-             "For the first 24 to 48 hours, please leave off make-up and skip workouts that make "
-             "you sweat, saunas, steam rooms and hot tubs. Keep cleansing gently and moisturising "
-             "whenever your skin feels tight. Your skin is extra sensitive to sunlight for the "
-             "whole first week, so stay out of direct sun as much as you can, and wear a "
-             "broad-spectrum sunscreen of SPF 30 or higher and a hat whenever you go outside.");
+             "A reminder for today: your skin is still resting",
+             "Until two full days have passed since your session, please still go without "
+             "make-up and leave out workouts that make you sweat, saunas, steam rooms and hot "
+             "tubs. Keep cleansing gently and moisturising whenever your skin feels tight. Stay "
+             "out of direct sun as much as you can, and keep using a broad-spectrum sunscreen "
+             "of SPF 30 or higher and a hat whenever you go outside.");
   AddMessage(aftercare, "aftercare_flaking", Days(3), "Some flaking is normal",
              "Somewhere between day 3 and day 5 your skin may start to feel rough and flake or "
              "peel a little. That's part of healing. Please don't pick, peel or scrub the flakes: "

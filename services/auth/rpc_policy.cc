@@ -70,6 +70,7 @@ constexpr Rule kRules[] = {
     {"/clinic.v1.BookingService/CancelAppointment", kStaff},
     {"/clinic.v1.BookingService/CheckInAppointment", kStaff},
     {"/clinic.v1.BookingService/CompleteAppointment", kClinician},
+    {"/clinic.v1.BookingService/RecordConsultationOutcome", kClinician},
     {"/clinic.v1.BookingService/MarkNoShowAppointment", kStaff},
 
     {"/clinic.v1.ConsentService/GetConsentForm", kStaffAndReaders},
@@ -98,6 +99,11 @@ constexpr Rule kRules[] = {
     {"/clinic.v1.NotificationService/WatchEvents", kIntegration},
     {"/clinic.v1.NotificationService/ListNotifications", kStaff},
     {"/clinic.v1.NotificationService/SendNotificationNow", kStaff},
+
+    // Served only by a server started with --test_clock (loopback only).
+    {"/clinicd.test_clock.v1.TestClockService/GetTestTime", kEveryone},
+    {"/clinicd.test_clock.v1.TestClockService/SetTestTime", kAdminOnly},
+    {"/clinicd.test_clock.v1.TestClockService/AdvanceTestTime", kAdminOnly},
 };
 
 const absl::flat_hash_map<absl::string_view, RoleSet>& Policy() {

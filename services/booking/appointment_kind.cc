@@ -7,13 +7,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/clock.h"
 #include "services/booking/booking_rules.h"
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 #include "services/domain/appointment_change.h"
 #include "services/follow_up/appointment_effects.h"
+#include "services/follow_up/course_rules.h"
 #include "services/store/tables.h"
 
 namespace clinicd::booking {
@@ -41,9 +41,9 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
   kind.collections = {"clinics", "appointments"};
   kind.table = store::kAppointmentsTable;
   kind.parent_table = store::kClinicsTable;
-  kind.mutable_fields = {"start_time", "practitioner", "room", "numbing"};
+  kind.mutable_fields = {"start_time", "practitioner", "room", "numbing", "rule_override"};
   kind.order = {"start_time", /*integer=*/true};
-  kind.validate = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
+  kind.validate = [&registry](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
                               const Appointment* previous, Appointment& appointment) -> absl::Status {
     if (previous == nullptr) {
       // Output-only fields are the server's.
@@ -52,13 +52,27 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
       appointment.clear_cancel_reason();
       appointment.clear_session_record();
       appointment.clear_consent_withdrawn();
-      if (absl::Status s = CheckBookable(tx, registry, scope.front(), absl::Now(), appointment);
+      appointment.clear_consultation_outcome();
+      if (appointment.kind() == clinic::v1::VISIT_KIND_UNSPECIFIED) {
+        appointment.set_kind(clinic::v1::VISIT_KIND_TREATMENT);
+      }
+      if (absl::Status s = CheckBookable(tx, registry, scope.front(), now, appointment);
           !s.ok()) {
         return s;
       }
-      return follow_up::CheckSeriesBooking(tx, registry, scope.front(), appointment);
+      return follow_up::CheckCourseRules(tx, registry, scope.front(), appointment);
     }
-    if (!domain::BookingChanged(*previous, appointment)) return absl::OkStatus();
+    const bool new_override = ProtoTimeMicros(previous->rule_override().decide_time()) !=
+                              ProtoTimeMicros(appointment.rule_override().decide_time());
+    if (!domain::BookingChanged(*previous, appointment)) {
+      if (new_override) {
+        return InvalidField("appointment.rule_override",
+                            "can only be given with the booking or a move it decides");
+      }
+      return absl::OkStatus();
+    }
+    // An override was decided for the time it came with, not for this one.
+    if (!new_override) appointment.clear_rule_override();
     if (previous->state() != clinic::v1::APPOINTMENT_STATE_BOOKED) {
       return ErrorWithReason(
           absl::StatusCode::kFailedPrecondition, "INVALID_STATE_TRANSITION",
@@ -66,21 +80,21 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
                        "; only BOOKED appointments can be moved"),
           {{"from_state", StateName(previous->state())}, {"to_state", "BOOKED"}});
     }
-    if (absl::Status s = CheckBookable(tx, registry, scope.front(), absl::Now(), appointment);
+    if (absl::Status s = CheckBookable(tx, registry, scope.front(), now, appointment);
         !s.ok()) {
       return s;
     }
-    return follow_up::CheckSeriesBooking(tx, registry, scope.front(), appointment,
-                                         /*moved=*/true);
+    return follow_up::CheckCourseRules(tx, registry, scope.front(), appointment,
+                                       /*moved=*/true);
   };
-  kind.after_write = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
+  kind.after_write = [&registry](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
                                   const Appointment* previous, const Appointment& appointment) {
-    return follow_up::ApplyAppointmentEffects(tx, registry, scope.front(), previous, appointment);
+    return follow_up::ApplyAppointmentEffects(tx, registry, scope.front(), now, previous, appointment);
   };
   kind.columns = [&registry](const Appointment& a) {
     const clinic::v1::TreatmentType* type = registry.FindTreatmentType(a.treatment_type());
     const absl::Duration turnaround =
-        type == nullptr ? absl::ZeroDuration() : LengthOf(*type, a.numbing()).turnaround;
+        type == nullptr ? absl::ZeroDuration() : LengthOf(*type, a.kind(), a.numbing()).turnaround;
     const int64_t end = ProtoTimeMicros(a.end_time());
     return std::vector<store::Column>{
         {"patient_id", LastIdOf(a.patient())},
@@ -91,7 +105,8 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
         {"end_time", end},
         {"room_end_time", end + absl::ToInt64Microseconds(turnaround)},
         {"state", static_cast<int64_t>(a.state())},
-        {"series_id", a.series().empty() ? store::ColumnValue() : store::ColumnValue(LastIdOf(a.series()))}};
+        {"series_id", a.series().empty() ? store::ColumnValue() : store::ColumnValue(LastIdOf(a.series()))},
+        {"visit_kind", static_cast<int64_t>(a.kind())}};
   };
   return kind;
 }

@@ -11,6 +11,8 @@
 #include "clinic/v1/patient_service.pb.h"
 #include "services/booking/booking_rules.h"
 #include "services/common/errors.h"
+#include "services/consent/clearance_query.h"
+#include "services/domain/clearance.h"
 #include "services/common/proto_time.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_name.h"
@@ -106,6 +108,13 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
       request.patient().empty()
           ? ""
           : IdInClinic(violations, "patient", request.patient(), clinic_id, "patients");
+  const bool consultation = request.kind() == clinic::v1::VISIT_KIND_CONSULTATION;
+  if (consultation && type != nullptr && !type->has_consultation_visit()) {
+    violations.Add("kind", absl::StrCat(type->name(), " has no consultation visit in its protocol"));
+  }
+  if (consultation && request.numbing()) {
+    violations.Add("numbing", "must be false for a consultation: nothing to numb");
+  }
   absl::StatusOr<int> limit = EffectivePageSize(request.page_size());
   if (!limit.ok()) return limit.status();
   if (!violations.empty()) return violations.ToStatus();
@@ -139,10 +148,11 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
     absl::StatusOr<std::vector<clinic::v1::Room>> all_rooms =
         LoadAll<clinic::v1::Room>(tx, store::kRoomsTable, clinic_id);
     if (!all_rooms.ok()) return all_rooms.status();
+    const std::vector<std::string> needs = RoomNeeds(*type, request.kind());
     for (const auto& r : *all_rooms) {
       const auto& has = r.capabilities();
       const bool suitable = std::all_of(
-          type->required_room_capabilities().begin(), type->required_room_capabilities().end(),
+          needs.begin(), needs.end(),
           [&](const std::string& c) { return std::find(has.begin(), has.end(), c) != has.end(); });
       if (r.active() && suitable) rooms[r.name().substr(r.name().rfind('/') + 1)] = {r.name(), {}};
     }
@@ -185,12 +195,14 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
     if (!s.ok()) return s;
 
     domain::SlotQuery query;
-    const SessionLength length = LengthOf(*type, request.numbing());
+    const SessionLength length = LengthOf(*type, request.kind(), request.numbing());
     query.session = length.session;
     query.turnaround = length.turnaround;
     query.not_before = now;
     std::vector<absl::Time> sessions;
     std::vector<domain::Interval> patient_busy;
+    domain::ClearanceInput facts;
+    absl::Time not_before = absl::InfinitePast();
     if (!patient_id.empty()) {
       if (absl::Status p = resources::LoadResource<clinic::v1::Patient>(
                                tx, store::kPatientsTable, {clinic_id}, patient_id, request.patient())
@@ -202,8 +214,29 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
           LoadSessionTimes(tx, clinic_id, patient_id, type->name(), "");
       if (!times.ok()) return times.status();
       sessions = *std::move(times);
-      const absl::Time earliest = EarliestSpaced(*type, zone, sessions, std::max(now, from));
-      if (earliest > std::max(now, from)) *response.mutable_earliest_eligible_time() = ToProtoTime(earliest);
+      if (consultation) sessions.clear();  // No spacing between conversations.
+      const absl::Time first_start = std::max(now, from);
+      absl::Time earliest = EarliestSpaced(*type, zone, sessions, first_start);
+      // The patient's screening restrictions, loaded once: dated restrictions
+      // hold until a time, so nothing before the latest of them is offered,
+      // and each slot after it is checked as booking checks it.
+      absl::StatusOr<domain::ClearanceInput> loaded =
+          consent::LoadClearanceFacts(tx, registry, *type, clinic_id, patient_id, first_start);
+      if (!loaded.ok()) return loaded.status();
+      facts = *std::move(loaded);
+      const clinic::v1::Clearance blocking =
+          consultation ? clinic::v1::Clearance()
+                       : domain::BlockingForBooking(domain::EvaluateClearance(facts),
+                                                    clinic->policy().require_consent_at_booking());
+      if (!consultation && !blocking.treatable()) {
+        not_before = blocking.has_earliest_treatable_time()
+                         ? FromProtoTime(blocking.earliest_treatable_time())
+                         : absl::InfiniteFuture();
+        earliest = std::max(earliest, not_before);
+      }
+      if (earliest > first_start && earliest != absl::InfiniteFuture()) {
+        *response.mutable_earliest_eligible_time() = ToProtoTime(earliest);
+      }
       // The patient's own other appointments (any treatment) block too.
       s = CollectBusy(
           tx,
@@ -214,8 +247,17 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
           });
       if (!s.ok()) return s;
       query.allowed = [&](absl::Time start) {
-        return EarliestSpaced(*type, zone, sessions, start) == start &&
-               domain::IsFree(patient_busy, {start, start + query.session});
+        if (start < not_before) return false;
+        if (EarliestSpaced(*type, zone, sessions, start) != start ||
+            !domain::IsFree(patient_busy, {start, start + query.session})) {
+          return false;
+        }
+        if (consultation) return true;
+        domain::ClearanceInput at_slot = facts;
+        at_slot.time = start;
+        return domain::BlockingForBooking(domain::EvaluateClearance(at_slot),
+                                          clinic->policy().require_consent_at_booking())
+            .treatable();
       };
     }
     int64_t after_micros = 0;

@@ -10,9 +10,12 @@
 #include "clinic/v1/patient_service.pb.h"
 #include "clinicd/protocol_rules.h"
 #include "services/common/errors.h"
+#include "services/booking/consultation_rules.h"
 #include "services/consent/clearance_query.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
+#include "services/domain/appointment_change.h"
+#include "services/domain/clearance.h"
 #include "services/domain/schedule.h"
 #include "services/resources/load_resource.h"
 #include "services/store/tables.h"
@@ -131,11 +134,31 @@ absl::Status CheckWorkingHours(store::Transaction& tx, const clinic::v1::Practit
 
 }  // namespace
 
-SessionLength LengthOf(const clinic::v1::TreatmentType& type, bool numbing) {
+SessionLength LengthOf(const clinic::v1::TreatmentType& type, clinic::v1::VisitKind kind,
+                       bool numbing) {
+  if (kind == clinic::v1::VISIT_KIND_CONSULTATION) {
+    return {FromProtoDuration(type.consultation_visit().duration()), absl::ZeroDuration()};
+  }
   const auto& d = type.durations();
   absl::Duration session = FromProtoDuration(d.consultation()) + FromProtoDuration(d.procedure());
   if (numbing) session += FromProtoDuration(d.numbing());
   return {session, FromProtoDuration(d.turnaround())};
+}
+
+absl::StatusOr<ClinicSettings> LoadClinicSettings(store::Transaction& tx,
+                                                  const std::string& clinic_id) {
+  absl::StatusOr<clinic::v1::Clinic> clinic = resources::LoadResource<clinic::v1::Clinic>(
+      tx, store::kClinicsTable, {}, clinic_id, absl::StrCat("clinics/", clinic_id));
+  if (!clinic.ok()) return clinic.status();
+  absl::StatusOr<absl::TimeZone> zone = domain::ClinicTimeZone(*clinic);
+  if (!zone.ok()) return zone.status();
+  return ClinicSettings{clinic->policy(), *zone};
+}
+
+std::vector<std::string> RoomNeeds(const clinic::v1::TreatmentType& type,
+                                   clinic::v1::VisitKind kind) {
+  if (kind == clinic::v1::VISIT_KIND_CONSULTATION) return {};
+  return {type.required_room_capabilities().begin(), type.required_room_capabilities().end()};
 }
 
 std::string StateName(clinic::v1::AppointmentState state) {
@@ -151,7 +174,8 @@ absl::StatusOr<std::vector<absl::Time>> LoadSessionTimes(store::Transaction& tx,
                                                          const std::string& exclude_id) {
   absl::StatusOr<store::Statement> stmt = tx.Prepare(
       "SELECT start_time FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND treatment_type = ?3 AND id != ?4 AND state IN (1, 2, 3) ORDER BY start_time");
+      "AND treatment_type = ?3 AND id != ?4 AND state IN (1, 2, 3) AND visit_kind = 1 "
+      "ORDER BY start_time");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type).BindText(4, exclude_id);
   std::vector<absl::Time> times;
@@ -205,6 +229,19 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
   } else if (FromProtoTime(appointment.start_time()) < now) {
     violations.Add("appointment.start_time", "must not be in the past");
   }
+  const bool consultation = appointment.kind() == clinic::v1::VISIT_KIND_CONSULTATION;
+  if (consultation && type != nullptr) {
+    if (!type->has_consultation_visit()) {
+      violations.Add("appointment.kind",
+                     absl::StrCat(type->name(), " has no consultation visit in its protocol"));
+    }
+    if (!appointment.series().empty()) {
+      violations.Add("appointment.series", "must be empty for a consultation: it is no session");
+    }
+    if (appointment.numbing()) {
+      violations.Add("appointment.numbing", "must be false for a consultation: nothing to numb");
+    }
+  }
   if (!violations.empty()) return violations.ToStatus();
 
   absl::StatusOr<clinic::v1::Clinic> clinic = resources::LoadResource<clinic::v1::Clinic>(
@@ -238,7 +275,7 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
         {{"practitioner", appointment.practitioner()}});
   }
   std::vector<std::string> missing;
-  for (const std::string& capability : type->required_room_capabilities()) {
+  for (const std::string& capability : RoomNeeds(*type, appointment.kind())) {
     const auto& has = room->capabilities();
     if (std::find(has.begin(), has.end(), capability) == has.end()) missing.push_back(capability);
   }
@@ -252,7 +289,7 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
         {{"room", appointment.room()}, {"missing_capabilities", absl::StrJoin(missing, ",")}});
   }
 
-  const SessionLength length = LengthOf(*type, appointment.numbing());
+  const SessionLength length = LengthOf(*type, appointment.kind(), appointment.numbing());
   const absl::Time start = FromProtoTime(appointment.start_time());
   const domain::Interval session{start, start + length.session};
   const absl::Time room_end = session.end + length.turnaround;
@@ -278,44 +315,30 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
     if (overlap->has_value()) return SlotTaken(check.what, **overlap, zone);
   }
 
+  // A consultation is a conversation: spacing, screening and the course
+  // rules are for treatment.
+  if (consultation) return absl::OkStatus();
   absl::StatusOr<std::vector<absl::Time>> sessions =
       LoadSessionTimes(tx, clinic_id, patient_id, type->name(), self);
   if (!sessions.ok()) return sessions.status();
   const absl::Time earliest = EarliestSpaced(*type, zone, *sessions, start);
-  if (earliest != start) {
+  if (earliest != start && !domain::Overrides(appointment, "SERIES_SPACING")) {
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "SERIES_SPACING",
         absl::StrCat(type->display_name(), " sessions must be spaced; the earliest this patient ",
                      "can have one near this time is ", Local(earliest, zone)),
         {{"earliest_time", Rfc3339(earliest)}});
   }
-  // Screening restrictions apply from booking on; a missing consent only
-  // when the clinic asks for consent at booking (check-in always does).
+  // Screening restrictions for the session's own time apply from booking on;
+  // a missing consent only when the clinic asks for consent at booking
+  // (check-in always does).
   absl::StatusOr<clinic::v1::Clearance> clearance =
-      consent::ClearanceFor(tx, *type, clinic_id, patient_id, start);
+      consent::ClearanceFor(tx, registry, *type, clinic_id, patient_id, start);
   if (!clearance.ok()) return clearance.status();
-  clinic::v1::Clearance blocking;
-  for (const auto& reason : clearance->reasons()) {
-    const bool screening = reason.reason() == "DEFERRED" || reason.reason() == "CONTRAINDICATED";
-    const bool consent = reason.reason() == "CONSENT_REQUIRED" &&
-                         clinic->policy().require_consent_at_booking();
-    if (screening || consent) *blocking.add_reasons() = reason;
-  }
-  if (!blocking.reasons().empty()) {
-    // Earliest time from the reasons that block booking: all timed, or none.
-    std::optional<absl::Time> lifts;
-    for (const auto& reason : blocking.reasons()) {
-      if (!reason.has_until_time()) {
-        lifts.reset();
-        break;
-      }
-      const absl::Time until = FromProtoTime(reason.until_time());
-      lifts = lifts ? std::max(*lifts, until) : until;
-    }
-    if (lifts) *blocking.mutable_earliest_treatable_time() = ToProtoTime(*lifts);
-    return consent::ClearanceRefusal(blocking, "book this session");
-  }
-  return absl::OkStatus();
+  const clinic::v1::Clearance blocking =
+      domain::BlockingForBooking(*clearance, clinic->policy().require_consent_at_booking());
+  if (!blocking.treatable()) return consent::ClearanceRefusal(blocking, "book this session");
+  return CheckConsultationFirst(tx, *type, clinic_id, appointment, /*at_check_in=*/false, zone);
 }
 
 }  // namespace clinicd::booking

@@ -26,7 +26,13 @@ struct SessionLength {
   absl::Duration session;
   absl::Duration turnaround;
 };
-SessionLength LengthOf(const clinic::v1::TreatmentType& type, bool numbing);
+SessionLength LengthOf(const clinic::v1::TreatmentType& type, clinic::v1::VisitKind kind,
+                       bool numbing);
+
+// The room capabilities a visit of `kind` needs: the treatment's for a
+// session, none for a consultation.
+std::vector<std::string> RoomNeeds(const clinic::v1::TreatmentType& type,
+                                   clinic::v1::VisitKind kind);
 
 // Checks `appointment` (state BOOKED; start, practitioner, room and numbing
 // as requested) against every rule for clinic `clinic_id`, and fills in its
@@ -35,8 +41,9 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
                            const std::string& clinic_id, absl::Time now,
                            clinic::v1::Appointment& appointment);
 
-// Start times of the patient's sessions of `type` that count for spacing
-// (booked, checked in or completed), except appointment `exclude_id`.
+// Start times of the patient's treatment sessions of `type` that count for
+// spacing (booked, checked in or completed; not consultations), except
+// appointment `exclude_id`.
 absl::StatusOr<std::vector<absl::Time>> LoadSessionTimes(store::Transaction& tx,
                                                          const std::string& clinic_id,
                                                          const std::string& patient_id,
@@ -48,6 +55,14 @@ absl::StatusOr<std::vector<absl::Time>> LoadSessionTimes(store::Transaction& tx,
 // (sorted), or `wanted` itself.
 absl::Time EarliestSpaced(const clinic::v1::TreatmentType& type, const absl::TimeZone& zone,
                           const std::vector<absl::Time>& sessions, absl::Time wanted);
+
+// What a booking rule needs of its clinic: the policy and the time zone.
+struct ClinicSettings {
+  clinic::v1::ClinicPolicy policy;
+  absl::TimeZone zone;
+};
+absl::StatusOr<ClinicSettings> LoadClinicSettings(store::Transaction& tx,
+                                                  const std::string& clinic_id);
 
 // The UPPER_SNAKE name of a state, as errors show it.
 std::string StateName(clinic::v1::AppointmentState state);

@@ -2,15 +2,22 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
+#include "absl/strings/str_join.h"
 #include "services/booking/appointment_kind.h"
 #include "services/booking/appointment_list.h"
 #include "services/booking/availability_query.h"
+#include "services/booking/booking_rules.h"
+#include "services/booking/consultation_rules.h"
 #include "services/common/errors.h"
 #include "services/consent/clearance_query.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
+#include "services/domain/appointment_change.h"
+#include "services/domain/care_window.h"
 #include "services/resources/reply.h"
 
 namespace clinicd::booking {
@@ -21,21 +28,61 @@ using resources::Reply;
 using v1::Appointment;
 
 BookingServiceImpl::BookingServiceImpl(store::Database& db,
-                                       const plugin_host::TreatmentRegistry& registry)
+                                       const plugin_host::TreatmentRegistry& registry, const Clock& clock)
     : db_(db),
       registry_(registry),
-      guard_(db, v1::BookingService::service_full_name()),
+      guard_(db, clock, v1::BookingService::service_full_name()),
       appointments_(db, AppointmentKind(registry)) {}
 
 grpc::Status BookingServiceImpl::SearchAvailability(ServerContext* context, const v1::SearchAvailabilityRequest* request, v1::SearchAvailabilityResponse* response) {
   return guard_.Run(context, "SearchAvailability", [&](const Principal& principal) {
-    return Reply(booking::SearchAvailability(db_, registry_, principal, *request, absl::Now()), response);
+    return Reply(booking::SearchAvailability(db_, registry_, principal, *request, principal.now), response);
   });
 }
 
+namespace {
+
+// Checks a clinician's override given with a booking or a move and records
+// who decided it and when; an override from any other role is refused.
+absl::Status StampOverride(const Principal& principal, Appointment& appointment) {
+  if (!appointment.has_rule_override()) return absl::OkStatus();
+  v1::RuleOverride& decision = *appointment.mutable_rule_override();
+  FieldViolations violations;
+  if (decision.reasons().empty()) {
+    violations.Add("appointment.rule_override.reasons", "must name at least one rule");
+  }
+  for (int i = 0; i < decision.reasons_size(); ++i) {
+    const auto& known = domain::kOverridableRules;
+    if (std::find(std::begin(known), std::end(known), decision.reasons(i)) == std::end(known)) {
+      violations.Add(absl::StrCat("appointment.rule_override.reasons[", i, "]"),
+                     absl::StrCat("`", decision.reasons(i), "` cannot be overridden; one of ",
+                                  absl::StrJoin(known, ", "),
+                                  " (screening restrictions are lifted only by a clinician's "
+                                  "review of the screening)"));
+    }
+  }
+  if (decision.justification().find_first_not_of(" \t\n") == std::string::npos) {
+    violations.Add("appointment.rule_override.justification",
+                   "is required: record why the clinician books past the rule");
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  if (principal.role != auth::Role::kClinician && principal.role != auth::Role::kAdmin) {
+    return ErrorWithReason(absl::StatusCode::kPermissionDenied, "OVERRIDE_NEEDS_CLINICIAN",
+                           "only a clinician (or admin) key may override the protocol's rules",
+                           {{"role", std::string(auth::RoleName(principal.role))}});
+  }
+  decision.set_decided_by(principal.key_id);
+  *decision.mutable_decide_time() = ToProtoTime(principal.now);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 grpc::Status BookingServiceImpl::CreateAppointment(ServerContext* context, const v1::CreateAppointmentRequest* request, Appointment* response) {
-  return guard_.Run(context, "CreateAppointment", [&](const Principal& principal) {
-    return Reply(appointments_.Create(principal, request->parent(), request->appointment(), *request, request->request_id()), response);
+  return guard_.Run(context, "CreateAppointment", [&](const Principal& principal) -> absl::Status {
+    Appointment appointment = request->appointment();
+    if (absl::Status s = StampOverride(principal, appointment); !s.ok()) return s;
+    return Reply(appointments_.Create(principal, request->parent(), appointment, *request, request->request_id()), response);
   });
 }
 
@@ -52,8 +99,13 @@ grpc::Status BookingServiceImpl::ListAppointments(ServerContext* context, const 
 }
 
 grpc::Status BookingServiceImpl::RescheduleAppointment(ServerContext* context, const v1::RescheduleAppointmentRequest* request, Appointment* response) {
-  return guard_.Run(context, "RescheduleAppointment", [&](const Principal& principal) {
-    return Reply(appointments_.Update(principal, request->appointment(), request->update_mask()), response);
+  return guard_.Run(context, "RescheduleAppointment", [&](const Principal& principal) -> absl::Status {
+    Appointment patch = request->appointment();
+    const auto& paths = request->update_mask().paths();
+    if (paths.empty() || std::find(paths.begin(), paths.end(), "rule_override") != paths.end()) {
+      if (absl::Status s = StampOverride(principal, patch); !s.ok()) return s;
+    }
+    return Reply(appointments_.Update(principal, patch, request->update_mask()), response);
   });
 }
 
@@ -78,30 +130,47 @@ grpc::Status BookingServiceImpl::CheckInAppointment(ServerContext* context, cons
   return guard_.Run(context, "CheckInAppointment", [&](const Principal& principal) {
     return Reply(appointments_.Modify(principal, request->name(), request->etag(),
                                       [&](store::Transaction& tx, Appointment& appointment) {
-                                        return CheckIn(tx, appointment);
+                                        return CheckIn(tx, principal.now, appointment);
                                       }),
                  response);
   });
 }
 
-absl::Status BookingServiceImpl::CheckIn(store::Transaction& tx, Appointment& appointment) const {
+absl::Status BookingServiceImpl::CheckIn(store::Transaction& tx, absl::Time now,
+                                         Appointment& appointment) const {
   if (absl::Status s = Transition(appointment, {v1::APPOINTMENT_STATE_BOOKED},
                                   v1::APPOINTMENT_STATE_CHECKED_IN);
       !s.ok()) {
     return s;
   }
-  // Treatment needs a current consent and a clearing screening right now.
+  const std::string& patient = appointment.patient();
+  const std::string clinic_id = ClinicIdOf(patient);
+  const std::string patient_id = LastIdOf(patient);
+  absl::StatusOr<ClinicSettings> clinic = LoadClinicSettings(tx, clinic_id);
+  if (!clinic.ok()) return clinic.status();
+  const absl::Time start = FromProtoTime(appointment.start_time());
+  if (absl::Status s = domain::CheckInWindow(clinic->policy, clinic->zone, start,
+                                             FromProtoTime(appointment.end_time()), now);
+      !s.ok()) {
+    return s;
+  }
   const v1::TreatmentType* type = registry_.FindTreatmentType(appointment.treatment_type());
   if (type == nullptr) {
     return ErrorWithReason(absl::StatusCode::kFailedPrecondition, "TREATMENT_TYPE_UNAVAILABLE",
                            absl::StrCat(appointment.treatment_type(),
                                         " is not provided by any loaded plugin"));
   }
-  const std::string& patient = appointment.patient();
-  const std::string clinic_id = ClinicIdOf(patient);
-  const std::string patient_id = LastIdOf(patient);
+  // A consultation treats nothing: it needs no treatment consent or screening.
+  if (appointment.kind() == v1::VISIT_KIND_CONSULTATION) return absl::OkStatus();
+  if (absl::Status s = CheckConsultationFirst(tx, *type, clinic_id, appointment,
+                                              /*at_check_in=*/true, clinic->zone);
+      !s.ok()) {
+    return s;
+  }
+  // Treatment needs a current consent and clearing screening answers for the
+  // time it begins: the session's start, or now when the patient is late.
   absl::StatusOr<v1::Clearance> clearance =
-      consent::ClearanceFor(tx, *type, clinic_id, patient_id, absl::Now());
+      consent::ClearanceFor(tx, registry_, *type, clinic_id, patient_id, std::max(start, now));
   if (!clearance.ok()) return clearance.status();
   if (!clearance->treatable()) return consent::ClearanceRefusal(*clearance, "check in");
   return absl::OkStatus();
@@ -110,11 +179,89 @@ absl::Status BookingServiceImpl::CheckIn(store::Transaction& tx, Appointment& ap
 grpc::Status BookingServiceImpl::CompleteAppointment(ServerContext* context, const v1::CompleteAppointmentRequest* request, Appointment* response) {
   return guard_.Run(context, "CompleteAppointment", [&](const Principal& principal) {
     return Reply(appointments_.Modify(principal, request->name(), request->etag(),
-                                      [&](store::Transaction&, Appointment& appointment) {
+                                      [&](store::Transaction& tx, Appointment& appointment) -> absl::Status {
+                                        if (appointment.kind() == v1::VISIT_KIND_CONSULTATION) {
+                                          return ErrorWithReason(
+                                              absl::StatusCode::kFailedPrecondition, "CONSULTATION_OUTCOME_REQUIRED",
+                                              "a consultation is completed by recording its outcome "
+                                              "(RecordConsultationOutcome)");
+                                        }
+                                        if (absl::Status s = Transition(appointment, {v1::APPOINTMENT_STATE_CHECKED_IN},
+                                                                        v1::APPOINTMENT_STATE_COMPLETED);
+                                            !s.ok()) {
+                                          return s;
+                                        }
+                                        absl::StatusOr<ClinicSettings> clinic =
+                                            LoadClinicSettings(tx, ClinicIdOf(appointment.name()));
+                                        if (!clinic.ok()) return clinic.status();
+                                        if (absl::Status s = domain::CompletionWindow(
+                                                clinic->zone, FromProtoTime(appointment.start_time()),
+                                                principal.now);
+                                            !s.ok()) {
+                                          return s;
+                                        }
                                         *appointment.mutable_session_record() = request->session_record();
-                                        return Transition(appointment, {v1::APPOINTMENT_STATE_CHECKED_IN},
-                                                          v1::APPOINTMENT_STATE_COMPLETED);
+                                        return absl::OkStatus();
                                       }),
+                 response);
+  });
+}
+
+grpc::Status BookingServiceImpl::RecordConsultationOutcome(ServerContext* context, const v1::RecordConsultationOutcomeRequest* request, Appointment* response) {
+  return guard_.Run(context, "RecordConsultationOutcome", [&](const Principal& principal) {
+    return Reply(appointments_.Modify(
+                     principal, request->name(), request->etag(),
+                     [&](store::Transaction& tx, Appointment& appointment) -> absl::Status {
+                       if (appointment.kind() != v1::VISIT_KIND_CONSULTATION) {
+                         return InvalidField("name", "must name a consultation; a treatment "
+                                                     "session is completed with CompleteAppointment");
+                       }
+                       const v1::ConsultationOutcome& outcome = request->outcome();
+                       const v1::TreatmentType* type =
+                           registry_.FindTreatmentType(appointment.treatment_type());
+                       FieldViolations violations;
+                       if (outcome.suitable() && outcome.indication().empty()) {
+                         violations.Add("outcome.indication",
+                                        "is required when the patient is suitable: what the course treats");
+                       }
+                       if (!outcome.indication().empty() && type != nullptr) {
+                         const auto& known = type->indications();
+                         if (std::none_of(known.begin(), known.end(), [&](const v1::Indication& i) {
+                               return i.id() == outcome.indication();
+                             })) {
+                           std::vector<std::string> ids;
+                           for (const auto& i : known) ids.push_back(i.id());
+                           violations.Add("outcome.indication",
+                                          absl::StrCat("must be an indication of ", type->name(),
+                                                       ": one of ", absl::StrJoin(ids, ", ")));
+                         }
+                       }
+                       if (outcome.planned_needle_depth_mm() < 0 || outcome.planned_needle_depth_mm() > 3) {
+                         violations.Add("outcome.planned_needle_depth_mm", "must be from 0 to 3 millimetres");
+                       }
+                       if (outcome.notes().size() > 10000) {
+                         violations.Add("outcome.notes", "must be at most 10000 bytes");
+                       }
+                       if (!violations.empty()) return violations.ToStatus();
+                       if (absl::Status s = Transition(appointment, {v1::APPOINTMENT_STATE_CHECKED_IN},
+                                                       v1::APPOINTMENT_STATE_COMPLETED);
+                           !s.ok()) {
+                         return s;
+                       }
+                       absl::StatusOr<ClinicSettings> clinic =
+                           LoadClinicSettings(tx, ClinicIdOf(appointment.name()));
+                       if (!clinic.ok()) return clinic.status();
+                       if (absl::Status s = domain::CompletionWindow(
+                               clinic->zone, FromProtoTime(appointment.start_time()), principal.now);
+                           !s.ok()) {
+                         return s;
+                       }
+                       v1::ConsultationOutcome& recorded = *appointment.mutable_consultation_outcome();
+                       recorded = outcome;
+                       recorded.set_recorded_by(principal.key_id);
+                       *recorded.mutable_record_time() = ToProtoTime(principal.now);
+                       return absl::OkStatus();
+                     }),
                  response);
   });
 }
@@ -125,7 +272,7 @@ grpc::Status BookingServiceImpl::MarkNoShowAppointment(ServerContext* context, c
                      principal, request->name(), request->etag(),
                      [&](store::Transaction&, Appointment& appointment) -> absl::Status {
                        const absl::Time start = FromProtoTime(appointment.start_time());
-                       if (absl::Now() < start) {
+                       if (principal.now < start) {
                          return ErrorWithReason(
                              absl::StatusCode::kFailedPrecondition, "TOO_EARLY",
                              "a patient can only be marked as a no-show once the appointment "

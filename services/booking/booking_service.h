@@ -4,6 +4,7 @@
 #include "services/plugin_host/treatment_registry.h"
 #include "services/resources/resource_crud.h"
 #include "services/rpc/rpc_guard.h"
+#include "services/common/clock.h"
 #include "services/store/database.h"
 
 namespace clinicd::booking {
@@ -16,7 +17,7 @@ namespace v1 = ::clinic::v1;
 // transaction that stores the change.
 class BookingServiceImpl final : public v1::BookingService::Service {
  public:
-  BookingServiceImpl(store::Database& db, const plugin_host::TreatmentRegistry& registry);
+  BookingServiceImpl(store::Database& db, const plugin_host::TreatmentRegistry& registry, const Clock& clock);
 
   grpc::Status SearchAvailability(grpc::ServerContext* context, const v1::SearchAvailabilityRequest* request, v1::SearchAvailabilityResponse* response) override;
   grpc::Status CreateAppointment(grpc::ServerContext* context, const v1::CreateAppointmentRequest* request, v1::Appointment* response) override;
@@ -24,13 +25,14 @@ class BookingServiceImpl final : public v1::BookingService::Service {
   grpc::Status ListAppointments(grpc::ServerContext* context, const v1::ListAppointmentsRequest* request, v1::ListAppointmentsResponse* response) override;
   grpc::Status RescheduleAppointment(grpc::ServerContext* context, const v1::RescheduleAppointmentRequest* request, v1::Appointment* response) override;
   grpc::Status CancelAppointment(grpc::ServerContext* context, const v1::CancelAppointmentRequest* request, v1::Appointment* response) override;
+  grpc::Status RecordConsultationOutcome(grpc::ServerContext* context, const v1::RecordConsultationOutcomeRequest* request, v1::Appointment* response) override;
   grpc::Status CheckInAppointment(grpc::ServerContext* context, const v1::CheckInAppointmentRequest* request, v1::Appointment* response) override;
   grpc::Status CompleteAppointment(grpc::ServerContext* context, const v1::CompleteAppointmentRequest* request, v1::Appointment* response) override;
   grpc::Status MarkNoShowAppointment(grpc::ServerContext* context, const v1::MarkNoShowAppointmentRequest* request, v1::Appointment* response) override;
 
  private:
   // BOOKED → CHECKED_IN when the patient is cleared for treatment now.
-  absl::Status CheckIn(store::Transaction& tx, v1::Appointment& appointment) const;
+  absl::Status CheckIn(store::Transaction& tx, absl::Time now, v1::Appointment& appointment) const;
 
   const store::Database& db_;
   const plugin_host::TreatmentRegistry& registry_;

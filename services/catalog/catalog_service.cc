@@ -36,8 +36,8 @@ absl::Status Paginate(const std::vector<T>& items, KeyOf key_of, absl::string_vi
 }  // namespace
 
 CatalogServiceImpl::CatalogServiceImpl(const store::Database& db,
-                                       const plugin_host::TreatmentRegistry& registry)
-    : guard_(db, v1::TreatmentCatalogService::service_full_name()), registry_(registry) {}
+                                       const plugin_host::TreatmentRegistry& registry, const Clock& clock)
+    : guard_(db, clock, v1::TreatmentCatalogService::service_full_name()), registry_(registry) {}
 
 grpc::Status CatalogServiceImpl::ListTreatmentTypes(ServerContext* context, const v1::ListTreatmentTypesRequest* request, v1::ListTreatmentTypesResponse* response) {
   return guard_.Run(context, "ListTreatmentTypes", [&](const Principal&) {

@@ -3,6 +3,7 @@
 #include "clinic/v1/treatment_catalog_service.grpc.pb.h"
 #include "services/plugin_host/treatment_registry.h"
 #include "services/rpc/rpc_guard.h"
+#include "services/common/clock.h"
 #include "services/store/database.h"
 
 namespace clinicd::catalog {
@@ -13,7 +14,7 @@ namespace v1 = ::clinic::v1;
 // the plugins provide, and the plugins found at start-up.
 class CatalogServiceImpl final : public v1::TreatmentCatalogService::Service {
  public:
-  CatalogServiceImpl(const store::Database& db, const plugin_host::TreatmentRegistry& registry);
+  CatalogServiceImpl(const store::Database& db, const plugin_host::TreatmentRegistry& registry, const Clock& clock);
 
   grpc::Status ListTreatmentTypes(grpc::ServerContext* context, const v1::ListTreatmentTypesRequest* request, v1::ListTreatmentTypesResponse* response) override;
   grpc::Status GetTreatmentType(grpc::ServerContext* context, const v1::GetTreatmentTypeRequest* request, v1::TreatmentType* response) override;

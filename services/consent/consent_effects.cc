@@ -91,13 +91,12 @@ absl::Status AlertClinic(store::Transaction& tx, const plugin_host::TreatmentReg
 
 absl::Status ApplyConsentEffects(store::Transaction& tx,
                                  const plugin_host::TreatmentRegistry& registry,
-                                 const std::vector<std::string>& scope,
+                                 const std::vector<std::string>& scope, absl::Time now,
                                  const clinic::v1::Consent* previous,
                                  const clinic::v1::Consent& current) {
   const std::string& clinic_id = scope[0];
   const std::string& patient_id = scope[1];
   const std::string patient = absl::StrCat("clinics/", clinic_id, "/patients/", patient_id);
-  const absl::Time now = absl::Now();
   if (previous == nullptr) {
     return outbox::AppendEvent(tx, clinic_id, clinic::v1::EVENT_KIND_CONSENT_SIGNED,
                                current.name(), patient, now);

@@ -19,7 +19,7 @@ namespace clinicd::consent {
 // `scope` = {clinic id, patient id}. Fits ResourceKind::after_write.
 absl::Status ApplyConsentEffects(store::Transaction& tx,
                                  const plugin_host::TreatmentRegistry& registry,
-                                 const std::vector<std::string>& scope,
+                                 const std::vector<std::string>& scope, absl::Time now,
                                  const clinic::v1::Consent* previous,
                                  const clinic::v1::Consent& current);
 

@@ -81,12 +81,12 @@ resources::ResourceKind<Consent> ConsentKind(const plugin_host::TreatmentRegistr
   kind.table = store::kConsentsTable;
   kind.parent_table = store::kPatientsTable;
   kind.order = {"sign_time", /*integer=*/true};
-  kind.after_write = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
+  kind.after_write = [&registry](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
                                  const clinic::v1::Consent* previous,
                                  const clinic::v1::Consent& consent) {
-    return ApplyConsentEffects(tx, registry, scope, previous, consent);
+    return ApplyConsentEffects(tx, registry, scope, now, previous, consent);
   };
-  kind.validate = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
+  kind.validate = [&registry](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
                               const Consent* previous, Consent& consent) -> absl::Status {
     if (previous != nullptr) return absl::OkStatus();  // Withdrawal only.
     FieldViolations v;
@@ -133,7 +133,6 @@ resources::ResourceKind<Consent> ConsentKind(const plugin_host::TreatmentRegistr
     }
     absl::StatusOr<absl::TimeZone> zone = ClinicZone(tx, scope[0]);
     if (!zone.ok()) return zone.status();
-    const absl::Time now = absl::Now();
     *consent.mutable_sign_time() = ToProtoTime(now);
     *consent.mutable_expire_time() =
         ToProtoTime(protocol::AddPeriod(now, type->consent_form().validity(), *zone));
@@ -160,7 +159,7 @@ resources::ResourceKind<Screening> ScreeningKind(const plugin_host::TreatmentReg
   kind.table = store::kScreeningsTable;
   kind.parent_table = store::kPatientsTable;
   kind.order = {"create_time", /*integer=*/true};
-  kind.validate = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
+  kind.validate = [&registry](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
                               const Screening* previous, Screening& screening) -> absl::Status {
     if (previous != nullptr) return absl::OkStatus();  // Review only.
     const clinic::v1::TreatmentType* type = registry.FindTreatmentType(screening.treatment_type());
@@ -171,7 +170,19 @@ resources::ResourceKind<Screening> ScreeningKind(const plugin_host::TreatmentReg
     absl::StatusOr<clinic::v1::Clinic> clinic = resources::LoadResource<clinic::v1::Clinic>(
         tx, store::kClinicsTable, {}, scope[0], absl::StrCat("clinics/", scope[0]));
     if (!clinic.ok()) return clinic.status();
-    if (!screening.has_evaluate_time()) *screening.mutable_evaluate_time() = ToProtoTime(absl::Now());
+    // Answers are dated facts that have happened (a last dose, a peel); a date
+    // still to come is a typo that would hide a restriction.
+    FieldViolations violations;
+    for (int i = 0; i < screening.answers_size(); ++i) {
+      const clinic::v1::ScreeningAnswer& answer = screening.answers(i);
+      if (answer.has_time() && FromProtoTime(answer.time()) > now) {
+        violations.Add(absl::StrCat("screening.answers[", i, "].time"),
+                       absl::StrCat("must not be in the future (`", answer.question_id(),
+                                    "` asks when something last happened)"));
+      }
+    }
+    if (!violations.empty()) return violations.ToStatus();
+    if (!screening.has_evaluate_time()) *screening.mutable_evaluate_time() = ToProtoTime(now);
     clinicd::plugin::v1::EvaluateScreeningRequest request;
     *request.mutable_treatment_type() = *type;
     *request.mutable_answers() = screening.answers();

@@ -1,7 +1,6 @@
 #include "services/consent/consent_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "clinic/v1/booking_service.pb.h"
 #include "clinic/v1/patient_service.pb.h"
 #include "clinic/v1/practice_service.pb.h"
@@ -26,18 +25,18 @@ using resources::Reply;
 }  // namespace
 
 ConsentServiceImpl::ConsentServiceImpl(store::Database& db,
-                                       const plugin_host::TreatmentRegistry& registry)
+                                       const plugin_host::TreatmentRegistry& registry, const Clock& clock)
     : db_(db),
       registry_(registry),
-      guard_(db, v1::ConsentService::service_full_name()),
+      guard_(db, clock, v1::ConsentService::service_full_name()),
       consents_(db, ConsentKind(registry)),
       screenings_(db, ScreeningKind(registry)) {}
 
-void ConsentServiceImpl::SetCurrentState(v1::Consent& consent) const {
+void ConsentServiceImpl::SetCurrentState(v1::Consent& consent, absl::Time now) const {
   const std::string& form = consent.consent_form();
   const v1::TreatmentType* type =
       registry_.FindTreatmentType(form.substr(0, form.find("/consentForms/")));
-  if (type != nullptr) consent.set_state(domain::ConsentStateAt(consent, *type, absl::Now()));
+  if (type != nullptr) consent.set_state(domain::ConsentStateAt(consent, *type, now));
 }
 
 grpc::Status ConsentServiceImpl::GetConsentForm(ServerContext* context, const v1::GetConsentFormRequest* request, v1::ConsentForm* response) {
@@ -61,7 +60,7 @@ grpc::Status ConsentServiceImpl::SignConsent(ServerContext* context, const v1::S
 grpc::Status ConsentServiceImpl::GetConsent(ServerContext* context, const v1::GetConsentRequest* request, v1::Consent* response) {
   return guard_.Run(context, "GetConsent", [&](const Principal& principal) -> absl::Status {
     if (absl::Status s = Reply(consents_.Get(principal, request->name()), response); !s.ok()) return s;
-    SetCurrentState(*response);
+    SetCurrentState(*response, principal.now);
     return absl::OkStatus();
   });
 }
@@ -71,7 +70,7 @@ grpc::Status ConsentServiceImpl::ListConsents(ServerContext* context, const v1::
     absl::Status s = resources::ReplyPage(
         consents_.List(principal, request->parent(), request->page_size(), request->page_token()),
         response->mutable_consents(), response->mutable_next_page_token());
-    for (v1::Consent& consent : *response->mutable_consents()) SetCurrentState(consent);
+    for (v1::Consent& consent : *response->mutable_consents()) SetCurrentState(consent, principal.now);
     return s;
   });
 }
@@ -91,7 +90,7 @@ grpc::Status ConsentServiceImpl::WithdrawConsent(ServerContext* context, const v
                            }
                            // The flagged appointments and the clinic's alert
                            // follow in the same transaction (consent_effects.h).
-                           *consent.mutable_withdraw_time() = ToProtoTime(absl::Now());
+                           *consent.mutable_withdraw_time() = ToProtoTime(principal.now);
                            consent.set_withdraw_reason(request->reason());
                            consent.set_state(v1::CONSENT_STATE_WITHDRAWN);
                            return absl::OkStatus();
@@ -127,7 +126,7 @@ grpc::Status ConsentServiceImpl::ExportConsentDocument(ServerContext* context, c
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
-    SetCurrentState(document.consent);
+    SetCurrentState(document.consent, principal.now);
     const std::string& form = document.consent.consent_form();
     const v1::TreatmentType* type =
         registry_.FindTreatmentType(form.substr(0, form.find("/consentForms/")));
@@ -190,7 +189,7 @@ grpc::Status ConsentServiceImpl::ReviewScreening(ServerContext* context, const v
                          return s;
                        }
                        *screening.mutable_review() = review;
-                       *screening.mutable_review()->mutable_review_time() = ToProtoTime(absl::Now());
+                       *screening.mutable_review()->mutable_review_time() = ToProtoTime(principal.now);
                        return absl::OkStatus();
                      }),
                  response);
@@ -208,7 +207,7 @@ grpc::Status ConsentServiceImpl::GetClearance(ServerContext* context, const v1::
     if (type == nullptr) {
       return InvalidField("treatment_type", "must be a treatment type a loaded plugin provides");
     }
-    const absl::Time time = request->has_time() ? FromProtoTime(request->time()) : absl::Now();
+    const absl::Time time = request->has_time() ? FromProtoTime(request->time()) : principal.now;
     return db_.Read([&](store::Transaction& tx) -> absl::Status {
       if (absl::Status s = resources::LoadResource<v1::Patient>(tx, store::kPatientsTable,
                                                                {(*ids)[0]}, (*ids)[1],
@@ -217,7 +216,7 @@ grpc::Status ConsentServiceImpl::GetClearance(ServerContext* context, const v1::
           !s.ok()) {
         return s;
       }
-      return Reply(ClearanceFor(tx, *type, (*ids)[0], (*ids)[1], time), response);
+      return Reply(ClearanceFor(tx, registry_, *type, (*ids)[0], (*ids)[1], time), response);
     });
   });
 }

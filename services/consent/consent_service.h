@@ -4,6 +4,7 @@
 #include "services/plugin_host/treatment_registry.h"
 #include "services/resources/resource_crud.h"
 #include "services/rpc/rpc_guard.h"
+#include "services/common/clock.h"
 #include "services/store/database.h"
 
 namespace clinicd::consent {
@@ -15,7 +16,7 @@ namespace v1 = ::clinic::v1;
 // clearance that gates treatment, and a signed consent as a PDF.
 class ConsentServiceImpl final : public v1::ConsentService::Service {
  public:
-  ConsentServiceImpl(store::Database& db, const plugin_host::TreatmentRegistry& registry);
+  ConsentServiceImpl(store::Database& db, const plugin_host::TreatmentRegistry& registry, const Clock& clock);
 
   grpc::Status GetConsentForm(grpc::ServerContext* context, const v1::GetConsentFormRequest* request, v1::ConsentForm* response) override;
   grpc::Status SignConsent(grpc::ServerContext* context, const v1::SignConsentRequest* request, v1::Consent* response) override;
@@ -32,7 +33,7 @@ class ConsentServiceImpl final : public v1::ConsentService::Service {
  private:
   // Sets a consent's state as of now (expired or superseded ones change
   // without a write).
-  void SetCurrentState(v1::Consent& consent) const;
+  void SetCurrentState(v1::Consent& consent, absl::Time now) const;
 
   const store::Database& db_;
   const plugin_host::TreatmentRegistry& registry_;

@@ -11,3 +11,14 @@ bool BookingChanged(const clinic::v1::Appointment& before, const clinic::v1::App
 }
 
 }  // namespace clinicd::domain
+
+namespace clinicd::domain {
+
+bool Overrides(const clinic::v1::Appointment& appointment, absl::string_view reason) {
+  for (const std::string& overridden : appointment.rule_override().reasons()) {
+    if (overridden == reason) return true;
+  }
+  return false;
+}
+
+}  // namespace clinicd::domain

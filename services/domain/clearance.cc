@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/proto_time.h"
 
 namespace clinicd::domain {
@@ -43,67 +44,173 @@ clinic::v1::ConsentState ConsentStateAt(const clinic::v1::Consent& consent,
   return clinic::v1::CONSENT_STATE_ACTIVE;
 }
 
+namespace {
+
+// The strongest restriction of one kind (DEFERRED or CONTRAINDICATED) found
+// so far: the latest until time, or none (only a clinician lifts it), and
+// what caused it.
+struct Restriction {
+  bool found = false;
+  bool timed = true;
+  absl::Time until = absl::InfinitePast();
+  std::vector<std::string> causes;
+
+  void Add(std::optional<absl::Time> lifts, const std::string& cause) {
+    found = true;
+    if (lifts) {
+      until = std::max(until, *lifts);
+    } else {
+      timed = false;
+    }
+    if (!cause.empty() && std::find(causes.begin(), causes.end(), cause) == causes.end()) {
+      causes.push_back(cause);
+    }
+  }
+};
+
+bool Restricts(ScreeningOutcome outcome) {
+  return outcome == clinic::v1::SCREENING_OUTCOME_DEFERRED ||
+         outcome == clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED;
+}
+
+}  // namespace
+
 Clearance EvaluateClearance(const ClearanceInput& input) {
   Clearance clearance;
   const clinic::v1::TreatmentType& type = *input.type;
-  bool needs_action = false;
-  std::optional<absl::Time> lifts;
+  const absl::Time time = input.time;
 
   const bool consented = std::any_of(
       input.consents.begin(), input.consents.end(), [&](const clinic::v1::Consent& consent) {
-        return ConsentStateAt(consent, type, input.time) == clinic::v1::CONSENT_STATE_ACTIVE;
+        return ConsentStateAt(consent, type, time) == clinic::v1::CONSENT_STATE_ACTIVE;
       });
   if (!consented) {
-    needs_action = true;
     AddReason(clearance, "CONSENT_REQUIRED",
               absl::StrCat("no current consent for ", type.display_name(), "; sign form v",
                            type.consent_form().version()));
   }
 
-  if (!input.latest_screening) {
-    needs_action = true;
+  const std::vector<clinic::v1::Screening>& screenings = input.screenings;
+  Restriction deferred;
+  Restriction contraindicated;
+  bool review_required = false;
+  bool screening_required = false;
+  if (screenings.empty()) {
+    screening_required = true;
     AddReason(clearance, "SCREENING_REQUIRED",
               absl::StrCat("no screening for ", type.display_name(),
                            "; submit the screening questions before the session"));
   } else {
-    const clinic::v1::Screening& screening = *input.latest_screening;
-    const absl::Time submitted = FromProtoTime(screening.create_time());
-    ScreeningOutcome outcome =
-        screening.has_review() ? screening.review().outcome() : screening.outcome();
-    if (submitted + kScreeningValidity < input.time) {
-      needs_action = true;
+    const clinic::v1::Screening& latest = screenings.back();
+    const absl::Time submitted = FromProtoTime(latest.create_time());
+    const bool stale = submitted + kScreeningValidity < time;
+    if (stale) {
+      screening_required = true;
       AddReason(clearance, "SCREENING_REQUIRED",
                 absl::StrCat("the last screening (", Day(submitted),
                              ") is more than 30 days before the session; screen again"));
-    } else if (outcome == clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW) {
-      needs_action = true;
-      AddReason(clearance, "REVIEW_REQUIRED",
-                "a clinician must review the screening before treatment");
-    } else if (outcome == clinic::v1::SCREENING_OUTCOME_DEFERRED ||
-               outcome == clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED) {
-      const bool timed = screening.has_until_time();
-      const absl::Time until = timed ? FromProtoTime(screening.until_time()) : absl::InfiniteFuture();
-      if (input.time < until) {
-        const bool contraindicated = outcome == clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED;
-        if (timed) {
-          lifts = until;
-        } else {
-          needs_action = true;
+    }
+    // The latest review speaks for its screening and every earlier one.
+    int reviewed = -1;
+    for (int i = static_cast<int>(screenings.size()) - 1; i >= 0 && reviewed < 0; --i) {
+      if (screenings[i].has_review()) reviewed = i;
+    }
+    if (reviewed >= 0) {
+      const clinic::v1::ScreeningReview& review = screenings[reviewed].review();
+      if (review.outcome() == clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW) {
+        review_required = true;
+      } else if (review.outcome() == clinic::v1::SCREENING_OUTCOME_DEFERRED) {
+        deferred.Add(std::nullopt, "a clinician's review");
+      } else if (review.outcome() == clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED) {
+        contraindicated.Add(std::nullopt, "a clinician's review");
+      }
+    }
+    for (int i = reviewed + 1; i < static_cast<int>(screenings.size()); ++i) {
+      const clinic::v1::Screening& screening = screenings[i];
+      // Dated restrictions hold whatever the screening's age; what is not
+      // dated is read only from the latest screening, and a question for a
+      // clinician only while that screening still counts.
+      const bool is_latest = i + 1 == static_cast<int>(screenings.size());
+      auto apply = [&](ScreeningOutcome outcome, std::optional<absl::Time> until,
+                       const std::string& cause) {
+        if (until && time >= *until) return;  // Lifted by the session's time.
+        if (!until && !is_latest) return;
+        if (outcome == clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW) {
+          if (is_latest && !stale) review_required = true;
+        } else if (outcome == clinic::v1::SCREENING_OUTCOME_DEFERRED) {
+          deferred.Add(until, cause);
+        } else if (outcome == clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED) {
+          contraindicated.Add(until, cause);
         }
-        AddReason(clearance, contraindicated ? "CONTRAINDICATED" : "DEFERRED",
-                  timed ? absl::StrCat(contraindicated ? "not treatable" : "treatment deferred",
-                                       " until ", absl::FormatTime(absl::RFC3339_sec, until,
-                                                                   absl::UTCTimeZone()))
-                        : "not treatable until a clinician reviews the screening again",
-                  timed ? std::optional<absl::Time>(until) : std::nullopt);
+      };
+      if (screening.findings().empty()) {
+        apply(screening.outcome(),
+              screening.has_until_time() && Restricts(screening.outcome())
+                  ? std::optional<absl::Time>(FromProtoTime(screening.until_time()))
+                  : std::nullopt,
+              "");
+      }
+      for (const clinic::v1::ScreeningFinding& finding : screening.findings()) {
+        apply(finding.outcome(),
+              finding.has_until_time()
+                  ? std::optional<absl::Time>(FromProtoTime(finding.until_time()))
+                  : std::nullopt,
+              finding.explanation().empty() ? finding.rule_id() : finding.explanation());
       }
     }
   }
+  if (review_required) {
+    AddReason(clearance, "REVIEW_REQUIRED",
+              "a clinician must review the screening before treatment");
+  }
+  auto describe = [&](const Restriction& restriction, const char* reason, const char* what) {
+    if (!restriction.found) return;
+    std::string description =
+        restriction.timed
+            ? absl::StrCat(what, " until ",
+                           absl::FormatTime(absl::RFC3339_sec, restriction.until,
+                                            absl::UTCTimeZone()))
+            : absl::StrCat(what, " until a clinician reviews the screening again");
+    if (!restriction.causes.empty()) {
+      absl::StrAppend(&description, " (", absl::StrJoin(restriction.causes, "; "), ")");
+    }
+    AddReason(clearance, reason, description,
+              restriction.timed ? std::optional<absl::Time>(restriction.until) : std::nullopt);
+  };
+  describe(contraindicated, "CONTRAINDICATED", "not treatable");
+  describe(deferred, "DEFERRED", "treatment deferred");
+
   clearance.set_treatable(clearance.reasons().empty());
-  if (!clearance.treatable() && !needs_action && lifts) {
-    *clearance.mutable_earliest_treatable_time() = ToProtoTime(*lifts);
+  const bool only_time = consented && !screening_required && !review_required &&
+                         (!deferred.found || deferred.timed) &&
+                         (!contraindicated.found || contraindicated.timed);
+  if (!clearance.treatable() && only_time) {
+    *clearance.mutable_earliest_treatable_time() =
+        ToProtoTime(std::max(deferred.until, contraindicated.until));
   }
   return clearance;
+}
+
+Clearance BlockingForBooking(const Clearance& clearance, bool require_consent_at_booking) {
+  Clearance blocking;
+  bool all_timed = true;
+  absl::Time lifts = absl::InfinitePast();
+  for (const auto& reason : clearance.reasons()) {
+    const bool screening = reason.reason() == "DEFERRED" || reason.reason() == "CONTRAINDICATED";
+    const bool consent = reason.reason() == "CONSENT_REQUIRED" && require_consent_at_booking;
+    if (!screening && !consent) continue;
+    *blocking.add_reasons() = reason;
+    if (reason.has_until_time()) {
+      lifts = std::max(lifts, FromProtoTime(reason.until_time()));
+    } else {
+      all_timed = false;
+    }
+  }
+  blocking.set_treatable(blocking.reasons().empty());
+  if (!blocking.treatable() && all_timed) {
+    *blocking.mutable_earliest_treatable_time() = ToProtoTime(lifts);
+  }
+  return blocking;
 }
 
 }  // namespace clinicd::domain

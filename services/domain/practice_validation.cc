@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "services/common/resource_name.h"
 #include "services/domain/contact_validation.h"
 #include "services/domain/field_rules.h"
@@ -101,6 +102,13 @@ absl::Status ValidateClinic(const std::string& prefix, clinic::v1::Clinic& clini
                    policy.quiet_hours_start());
     CheckTimeOfDay(violations, prefix + ".policy.quiet_hours_end",
                    policy.quiet_hours_end());
+  }
+  if (policy.has_check_in_lead()) {
+    const auto& lead = policy.check_in_lead();
+    if (lead.seconds() < 0 || lead.nanos() < 0 || lead.seconds() > 24 * 3600 ||
+        (lead.seconds() == 24 * 3600 && lead.nanos() > 0)) {
+      violations.Add(prefix + ".policy.check_in_lead", "must be from 0 to 24 hours");
+    }
   }
   return violations.ToStatus();
 }

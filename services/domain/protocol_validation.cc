@@ -66,6 +66,9 @@ void CheckMessages(FieldViolations& v, const std::string& prefix,
     } else if (required_sign != 0 && sign != 0 && sign != required_sign) {
       v.Add(field + ".offset", absl::StrCat("must be ", side, " the reference time"));
     }
+    if (!clinic::v1::QuietHoursShift_IsValid(message.quiet_hours_shift())) {
+      v.Add(field + ".quiet_hours_shift", "must be UNSPECIFIED, EARLIER or LATER");
+    }
   }
 }
 
@@ -138,6 +141,13 @@ void CheckTreatmentType(FieldViolations& v, const std::string& prefix,
   }
   CheckMessages(v, prefix + ".preparation", type.preparation(), -1, "before");
   CheckMessages(v, prefix + ".aftercare", type.aftercare(), 1, "after");
+  if (type.has_consultation_visit()) {
+    const auto& visit = type.consultation_visit();
+    if (visit.duration().seconds() <= 0 || visit.duration().seconds() > 4 * 3600) {
+      v.Add(prefix + ".consultation_visit.duration", "must be longer than zero and at most 4 hours");
+    }
+    CheckMessages(v, prefix + ".consultation_visit.reminders", visit.reminders(), -1, "before");
+  }
   const auto& form = type.consent_form();
   RequireText(v, prefix + ".consent_form.version", form.version(), 32);
   RequireText(v, prefix + ".consent_form.text", form.text(), 100000);

@@ -47,12 +47,15 @@ clinic::v1::EventKind EventFor(const Appointment* previous, const Appointment& c
   return clinic::v1::EVENT_KIND_UNSPECIFIED;
 }
 
-// Queues the protocol's preparation messages before the appointment.
+// Queues the protocol's preparation messages before a session, or its
+// reminders before a consultation.
 absl::Status QueuePreparation(store::Transaction& tx, const clinic::v1::TreatmentType& type,
                               const Appointment& appointment, const outbox::PatientOutbox& outbox,
                               absl::Time now) {
   const absl::Time start = FromProtoTime(appointment.start_time());
-  for (const clinic::v1::TimedMessage& preparation : type.preparation()) {
+  const bool consultation = appointment.kind() == clinic::v1::VISIT_KIND_CONSULTATION;
+  for (const clinic::v1::TimedMessage& preparation :
+       consultation ? type.consultation_visit().reminders() : type.preparation()) {
     outbox::PatientMessage message;
     message.kind = clinic::v1::NOTIFICATION_KIND_APPOINTMENT_REMINDER;
     message.resource = appointment.name();
@@ -61,9 +64,13 @@ absl::Status QueuePreparation(store::Transaction& tx, const clinic::v1::Treatmen
     message.message_id = absl::StrCat(preparation.id(), "@", absl::ToUnixSeconds(start));
     message.subject = preparation.title();
     message.text = preparation.body();
-    message.context = absl::StrCat("Your appointment: ", type.display_name(), " on ",
-                                   outbox.LocalDateTime(start), ".");
+    message.context =
+        absl::StrCat(consultation ? "Your consultation about " : "Your appointment: ",
+                     type.display_name(), " on ", outbox.LocalDateTime(start), ".");
     message.due = protocol::AddPeriod(start, preparation.offset(), outbox.zone());
+    // Before the fact: out of quiet hours the evening before, never after the start.
+    message.quiet_hours_shift = domain::ShiftFor(preparation.quiet_hours_shift(),
+                                                 domain::QuietHoursShift::kEarlier);
     message.deadline = start;
     if (absl::Status s = outbox.Send(tx, message, now); !s.ok()) return s;
   }
@@ -88,6 +95,11 @@ absl::Status QueueAftercare(store::Transaction& tx, const clinic::v1::TreatmentT
                      ". If anything worries you, such as increasing pain, swelling or signs of "
                      "infection, call us straight away.");
     message.due = protocol::AddPeriod(start, aftercare.offset(), outbox.zone());
+    // After the fact: the next morning, unless the protocol asks for the
+    // same evening before the quiet hours, never before the session's start.
+    message.quiet_hours_shift =
+        domain::ShiftFor(aftercare.quiet_hours_shift(), domain::QuietHoursShift::kLater);
+    if (message.quiet_hours_shift == domain::QuietHoursShift::kEarlier) message.not_before = start;
     if (absl::Status s = outbox.Send(tx, message, now); !s.ok()) return s;
   }
   return absl::OkStatus();
@@ -102,13 +114,19 @@ bool Ends(AppointmentState state) {
 
 absl::Status ApplyAppointmentEffects(store::Transaction& tx,
                                      const plugin_host::TreatmentRegistry& registry,
-                                     const std::string& clinic_id, const Appointment* previous,
-                                     const Appointment& current) {
-  const absl::Time now = absl::Now();
+                                     const std::string& clinic_id, absl::Time now,
+                                     const Appointment* previous, const Appointment& current) {
   const clinic::v1::EventKind event = EventFor(previous, current);
   if (event == clinic::v1::EVENT_KIND_UNSPECIFIED) return absl::OkStatus();
-  if (absl::Status s =
-          outbox::AppendEvent(tx, clinic_id, event, current.name(), current.patient(), now);
+  // An override decided with this change goes into its event.
+  const bool new_override =
+      current.has_rule_override() &&
+      (previous == nullptr ||
+       ProtoTimeMicros(previous->rule_override().decide_time()) !=
+           ProtoTimeMicros(current.rule_override().decide_time()));
+  if (absl::Status s = outbox::AppendEvent(tx, clinic_id, event, current.name(),
+                                           current.patient(), now,
+                                           new_override ? &current.rule_override() : nullptr);
       !s.ok()) {
     return s;
   }
@@ -128,12 +146,14 @@ absl::Status ApplyAppointmentEffects(store::Transaction& tx,
   if (type != nullptr && current.state() == clinic::v1::APPOINTMENT_STATE_BOOKED) {
     if (absl::Status s = QueuePreparation(tx, *type, current, *outbox, now); !s.ok()) return s;
   }
-  if (type != nullptr && event == clinic::v1::EVENT_KIND_APPOINTMENT_COMPLETED) {
+  const bool treatment = current.kind() != clinic::v1::VISIT_KIND_CONSULTATION;
+  if (type != nullptr && treatment && event == clinic::v1::EVENT_KIND_APPOINTMENT_COMPLETED) {
     if (absl::Status s = QueueAftercare(tx, *type, current, *outbox, now); !s.ok()) return s;
   }
 
   // Recalls: a new booking of the treatment is the maintenance session; one
   // that falls through re-opens the recall.
+  if (!treatment) return absl::OkStatus();
   if (previous == nullptr) {
     if (absl::Status s = SatisfyOpenRecalls(tx, clinic_id, current, now); !s.ok()) return s;
   } else if (Ends(current.state())) {
@@ -142,81 +162,6 @@ absl::Status ApplyAppointmentEffects(store::Transaction& tx,
 
   if (!current.series().empty()) {
     return ReplanSeries(tx, registry, clinic_id, LastIdOf(current.series()), *outbox, now);
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckSeriesBooking(store::Transaction& tx,
-                                const plugin_host::TreatmentRegistry& registry,
-                                const std::string& clinic_id, const Appointment& appointment,
-                                bool moved) {
-  if (appointment.series().empty()) return absl::OkStatus();
-  FieldViolations violations;
-  const std::string series_id =
-      IdInClinic(violations, "appointment.series", appointment.series(), clinic_id, "series");
-  if (!violations.empty()) return violations.ToStatus();
-  absl::StatusOr<clinic::v1::Series> series = resources::LoadResource<clinic::v1::Series>(
-      tx, store::kSeriesTable, {clinic_id}, series_id, appointment.series());
-  if (!series.ok()) return series.status();
-  if (series->patient() != appointment.patient()) {
-    return InvalidField("appointment.series",
-                        absl::StrCat("must be a series of the appointment's patient; ",
-                                     appointment.series(), " belongs to ", series->patient()));
-  }
-  if (series->treatment_type() != appointment.treatment_type()) {
-    return InvalidField("appointment.series",
-                        absl::StrCat("must be a series of ", appointment.treatment_type(), "; ",
-                                     appointment.series(), " is a series of ",
-                                     series->treatment_type()));
-  }
-  if (!moved && (series->state() == clinic::v1::SERIES_STATE_COMPLETED ||
-                 series->state() == clinic::v1::SERIES_STATE_CANCELLED)) {
-    return ErrorWithReason(
-        absl::StatusCode::kFailedPrecondition, "SERIES_CLOSED",
-        absl::StrCat(appointment.series(), " is ",
-                     series->state() == clinic::v1::SERIES_STATE_COMPLETED ? "completed"
-                                                                            : "cancelled",
-                     "; book without a series, or plan a new one with CreateSeries"),
-        {{"series", appointment.series()}});
-  }
-  const clinic::v1::TreatmentType* type = registry.FindTreatmentType(series->treatment_type());
-  if (type == nullptr) return absl::OkStatus();  // CheckBookable refuses the treatment type.
-  absl::StatusOr<std::vector<TakenSession>> taken =
-      LoadTakenSessions(tx, clinic_id, series_id, LastIdOf(appointment.name()));
-  if (!taken.ok()) return taken.status();
-  if (!moved && static_cast<int>(taken->size()) >= series->planned_sessions()) {
-    return ErrorWithReason(
-        absl::StatusCode::kFailedPrecondition, "SERIES_FULL",
-        absl::StrCat("all ", series->planned_sessions(), " sessions of ", appointment.series(),
-                     " are booked or done; cancel one of them first, or book without the series"),
-        {{"series", appointment.series()},
-         {"planned_sessions", absl::StrCat(series->planned_sessions())}});
-  }
-  // The window of the session this appointment would be: planned from the
-  // sessions before it.
-  const absl::Time start = FromProtoTime(appointment.start_time());
-  std::vector<TakenSession> before;
-  for (const TakenSession& session : *taken) {
-    if (session.start < start) before.push_back(session);
-  }
-  absl::StatusOr<clinic::v1::Clinic> clinic = resources::LoadResource<clinic::v1::Clinic>(
-      tx, store::kClinicsTable, {}, clinic_id, absl::StrCat("clinics/", clinic_id));
-  if (!clinic.ok()) return clinic.status();
-  absl::StatusOr<absl::TimeZone> zone = domain::ClinicTimeZone(*clinic);
-  if (!zone.ok()) return zone.status();
-  clinic::v1::Series planned = *series;
-  if (absl::Status s = PlanSessions(registry, *type, *zone, before, planned); !s.ok()) return s;
-  if (static_cast<int>(before.size()) >= planned.sessions_size()) return absl::OkStatus();
-  const clinic::v1::SeriesSession& session = planned.sessions(static_cast<int>(before.size()));
-  const absl::Time opens = FromProtoTime(session.window_start_time());
-  if (!before.empty() && start < opens) {
-    return ErrorWithReason(
-        absl::StatusCode::kFailedPrecondition, "SERIES_SPACING",
-        absl::StrCat("session ", session.number(), " of ", appointment.series(),
-                     " can be no earlier than ", absl::FormatTime("%Y-%m-%d %H:%M", opens, *zone),
-                     " (the course's spacing from the session before it)"),
-        {{"earliest_time", absl::FormatTime(absl::RFC3339_sec, opens, absl::UTCTimeZone())},
-         {"session", absl::StrCat(session.number())}});
   }
   return absl::OkStatus();
 }

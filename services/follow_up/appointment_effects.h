@@ -21,19 +21,8 @@ namespace clinicd::follow_up {
 // clinic `clinic_id`. Fits ResourceKind::after_write.
 absl::Status ApplyAppointmentEffects(store::Transaction& tx,
                                      const plugin_host::TreatmentRegistry& registry,
-                                     const std::string& clinic_id,
+                                     const std::string& clinic_id, absl::Time now,
                                      const clinic::v1::Appointment* previous,
                                      const clinic::v1::Appointment& current);
-
-// When an appointment names a series, on booking: the series must be this
-// clinic's, for the same patient and treatment, still open, with a session
-// left; on booking and on every move (`moved`): the appointment must fall
-// inside its session's window or after it (SERIES_SPACING otherwise, with
-// the window's start). A booked session of a series cancelled since may
-// still move.
-absl::Status CheckSeriesBooking(store::Transaction& tx,
-                                const plugin_host::TreatmentRegistry& registry,
-                                const std::string& clinic_id,
-                                const clinic::v1::Appointment& appointment, bool moved = false);
 
 }  // namespace clinicd::follow_up

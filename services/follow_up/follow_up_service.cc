@@ -1,7 +1,6 @@
 #include "services/follow_up/follow_up_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "services/booking/availability_query.h"
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
@@ -59,10 +58,10 @@ absl::Status RequireOpenRecall(const v1::Recall& recall, absl::Time now, absl::s
 }  // namespace
 
 FollowUpServiceImpl::FollowUpServiceImpl(store::Database& db,
-                                         const plugin_host::TreatmentRegistry& registry)
+                                         const plugin_host::TreatmentRegistry& registry, const Clock& clock)
     : db_(db),
       registry_(registry),
-      guard_(db, v1::FollowUpService::service_full_name()),
+      guard_(db, clock, v1::FollowUpService::service_full_name()),
       series_(db, SeriesKind(registry)),
       recalls_(db, RecallKind()) {}
 
@@ -153,7 +152,7 @@ absl::StatusOr<v1::PlanNextSessionResponse> FollowUpServiceImpl::PlanNext(
   *response.mutable_session() = *next;
 
   // Slots inside the window, or from now on when it has already closed.
-  const absl::Time now = absl::Now();
+  const absl::Time now = principal.now;
   const absl::Time opens = std::max(now, FromProtoTime(next->window_start_time()));
   absl::Time closes = FromProtoTime(next->window_end_time());
   if (closes <= opens) closes = opens + kOverdueSearch;
@@ -190,7 +189,7 @@ absl::StatusOr<v1::PlanNextSessionResponse> FollowUpServiceImpl::PlanNext(
 
 grpc::Status FollowUpServiceImpl::ListRecalls(ServerContext* context, const v1::ListRecallsRequest* request, v1::ListRecallsResponse* response) {
   return guard_.Run(context, "ListRecalls", [&](const Principal& principal) {
-    return Reply(follow_up::ListRecalls(db_, principal, *request, absl::Now()), response);
+    return Reply(follow_up::ListRecalls(db_, principal, *request, principal.now), response);
   });
 }
 
@@ -206,7 +205,7 @@ grpc::Status FollowUpServiceImpl::SnoozeRecall(ServerContext* context, const v1:
     absl::StatusOr<v1::Recall> recall = recalls_.Modify(
         principal, request->name(), "",
         [&](store::Transaction& tx, v1::Recall& recall) -> absl::Status {
-          const absl::Time now = absl::Now();
+          const absl::Time now = principal.now;
           if (absl::Status s = RequireOpenRecall(recall, now, "snooze"); !s.ok()) return s;
           absl::StatusOr<v1::Clinic> clinic = resources::LoadResource<v1::Clinic>(
               tx, store::kClinicsTable, {}, (*ids)[0], absl::StrCat("clinics/", (*ids)[0]));
@@ -218,7 +217,7 @@ grpc::Status FollowUpServiceImpl::SnoozeRecall(ServerContext* context, const v1:
           *recall.mutable_snooze_until_time() = ToProtoTime(until);
           return SnoozeNotices(tx, registry_, *clinic, recall, until, now);
         });
-    if (recall.ok()) recall->set_state(EffectiveRecallState(*recall, absl::Now()));
+    if (recall.ok()) recall->set_state(EffectiveRecallState(*recall, principal.now));
     return Reply(std::move(recall), response);
   });
 }
@@ -230,7 +229,7 @@ grpc::Status FollowUpServiceImpl::DismissRecall(ServerContext* context, const v1
     }
     return Reply(recalls_.Modify(principal, request->name(), "",
                                  [&](store::Transaction& tx, v1::Recall& recall) -> absl::Status {
-                                   const absl::Time now = absl::Now();
+                                   const absl::Time now = principal.now;
                                    if (absl::Status s = RequireOpenRecall(recall, now, "dismiss");
                                        !s.ok()) {
                                      return s;

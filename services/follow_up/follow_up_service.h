@@ -4,6 +4,7 @@
 #include "services/plugin_host/treatment_registry.h"
 #include "services/resources/resource_crud.h"
 #include "services/rpc/rpc_guard.h"
+#include "services/common/clock.h"
 #include "services/store/database.h"
 
 namespace clinicd::follow_up {
@@ -15,7 +16,7 @@ namespace v1 = ::clinic::v1;
 // maintenance recalls that follow a completed series (recalls.h).
 class FollowUpServiceImpl final : public v1::FollowUpService::Service {
  public:
-  FollowUpServiceImpl(store::Database& db, const plugin_host::TreatmentRegistry& registry);
+  FollowUpServiceImpl(store::Database& db, const plugin_host::TreatmentRegistry& registry, const Clock& clock);
 
   grpc::Status CreateSeries(grpc::ServerContext* context, const v1::CreateSeriesRequest* request, v1::Series* response) override;
   grpc::Status GetSeries(grpc::ServerContext* context, const v1::GetSeriesRequest* request, v1::Series* response) override;

@@ -2,13 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include "absl/time/clock.h"
 #include "services/follow_up/recalls.h"
 
 namespace clinicd::follow_up {
 
-RecallClock::RecallClock(store::Database& db, absl::Duration interval)
-    : db_(db), interval_(interval), thread_([this] { Run(); }) {}
+RecallClock::RecallClock(store::Database& db, const Clock& clock, absl::Duration interval)
+    : db_(db), clock_(clock), interval_(interval), thread_([this] { Run(); }) {}
 
 RecallClock::~RecallClock() {
   stop_.Notify();
@@ -17,9 +16,15 @@ RecallClock::~RecallClock() {
 
 void RecallClock::Run() {
   do {
-    int changed = 0;
-    absl::Status status = db_.Write([&](store::Transaction& tx) -> absl::Status {
-      absl::StatusOr<int> advanced = AdvanceRecalls(tx, absl::Now());
+    Tick();
+  } while (!stop_.WaitForNotificationWithTimeout(interval_));
+}
+
+void RecallClock::Tick() {
+  const absl::Time now = clock_.Now();
+  int changed = 0;
+  absl::Status status = db_.Write([&](store::Transaction& tx) -> absl::Status {
+      absl::StatusOr<int> advanced = AdvanceRecalls(tx, now);
       if (!advanced.ok()) return advanced.status();
       changed = *advanced;
       return absl::OkStatus();
@@ -29,7 +34,6 @@ void RecallClock::Run() {
     } else if (changed > 0) {
       spdlog::info("recall clock: {} recalls moved on", changed);
     }
-  } while (!stop_.WaitForNotificationWithTimeout(interval_));
 }
 
 }  // namespace clinicd::follow_up

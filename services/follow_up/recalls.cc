@@ -73,16 +73,16 @@ absl::Status Rewrite(store::Transaction& tx, const std::string& clinic_id, Store
 absl::StatusOr<std::string> FindMaintenanceBooking(store::Transaction& tx,
                                                    const std::string& clinic_id,
                                                    const clinic::v1::Series& series,
-                                                   const std::string& type) {
+                                                   const std::string& type, absl::Time due) {
   absl::StatusOr<store::Statement> stmt = tx.Prepare(
       "SELECT id FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND treatment_type = ?3 AND state IN (1, 2) AND start_time > ?4 "
+      "AND treatment_type = ?3 AND state IN (1, 2) AND visit_kind = 1 AND start_time >= ?4 "
       "AND (series_id IS NULL OR series_id != ?5) ORDER BY start_time, id LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, clinic_id)
       .BindText(2, LastIdOf(series.patient()))
       .BindText(3, type)
-      .Bind(4, FromProtoTime(series.complete_time()))
+      .Bind(4, due)
       .BindText(5, LastIdOf(series.name()));
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
@@ -103,7 +103,7 @@ resources::ResourceKind<Recall> RecallKind() {
   kind.table = store::kRecallsTable;
   kind.parent_table = store::kClinicsTable;
   kind.order = {"due_time", /*integer=*/true};
-  kind.validate = [](store::Transaction&, const std::vector<std::string>&, const Recall*,
+  kind.validate = [](store::Transaction&, absl::Time now, const std::vector<std::string>&, const Recall*,
                      Recall&) { return absl::OkStatus(); };
   kind.columns = RecallColumns;
   return kind;
@@ -146,10 +146,10 @@ absl::StatusOr<std::string> CreateRecall(store::Transaction& tx,
   recall.set_state(EffectiveRecallState(recall, now) == clinic::v1::RECALL_STATE_UPCOMING
                        ? clinic::v1::RECALL_STATE_UPCOMING
                        : clinic::v1::RECALL_STATE_DUE);
-  // A maintenance visit the front desk booked before the course ended
-  // satisfies the recall from the start; its notices are queued cancelled,
+  // A maintenance visit the front desk booked before the course ended, for a
+  // time in the recall's window, satisfies the recall from the start; its notices are queued cancelled,
   // so they come back if that visit falls through.
-  absl::StatusOr<std::string> booked = FindMaintenanceBooking(tx, clinic_id, series, type.name());
+  absl::StatusOr<std::string> booked = FindMaintenanceBooking(tx, clinic_id, series, type.name(), FromProtoTime(recall.due_time()));
   if (!booked.ok()) return booked.status();
   if (!booked->empty()) {
     recall.set_state(clinic::v1::RECALL_STATE_SATISFIED);
@@ -194,6 +194,9 @@ absl::Status SatisfyOpenRecalls(store::Transaction& tx, const std::string& clini
   for (StoredRecall& stored : *open) {
     // A lapsed recall stays lapsed: the booking is a new start, not maintenance.
     if (EffectiveRecallState(stored.recall, now) == clinic::v1::RECALL_STATE_LAPSED) continue;
+    // Only a visit in the maintenance window is maintenance; an earlier one
+    // (a clinician's override) is care of its own and the recall stays open.
+    if (FromProtoTime(appointment.start_time()) < FromProtoTime(stored.recall.due_time())) continue;
     stored.recall.set_state(clinic::v1::RECALL_STATE_SATISFIED);
     stored.recall.set_appointment(appointment.name());
     if (absl::Status s = Rewrite(tx, clinic_id, stored, now); !s.ok()) return s;

@@ -16,10 +16,33 @@ namespace {
 
 using clinic::v1::Series;
 
-// Checks a new series and plans its sessions.
+// The indication the patient's latest consultation for `type` found them
+// suitable for; empty when none did.
+absl::StatusOr<std::string> ConsultedIndication(store::Transaction& tx,
+                                                const std::string& clinic_id,
+                                                const std::string& patient_id,
+                                                const std::string& type) {
+  absl::StatusOr<store::Statement> stmt = tx.Prepare(
+      "SELECT data FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
+      "AND treatment_type = ?3 AND visit_kind = 2 AND state = 3 ORDER BY start_time DESC LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::string();
+  clinic::v1::Appointment consultation;
+  if (!consultation.ParseFromString(stmt->ColumnBlob(0))) {
+    return absl::InternalError("a stored appointment is corrupt");
+  }
+  const clinic::v1::ConsultationOutcome& outcome = consultation.consultation_outcome();
+  return outcome.suitable() ? outcome.indication() : std::string();
+}
+
+// Checks a new series and plans its sessions; without an indication, the one
+// the patient's latest consultation recorded.
 absl::Status ValidateNewSeries(store::Transaction& tx,
                                const plugin_host::TreatmentRegistry& registry,
-                               const std::string& clinic_id, Series& series) {
+                               const std::string& clinic_id, absl::Time now, Series& series) {
   series.clear_sessions();
   series.clear_cancel_reason();
   series.clear_recall();
@@ -34,6 +57,12 @@ absl::Status ValidateNewSeries(store::Transaction& tx,
                    absl::StrCat("must name a treatment type a loaded plugin provides; `",
                                 series.treatment_type(), "` is not one (see ListTreatmentTypes)"));
   }
+  if (type != nullptr && series.indication().empty() && violations.empty()) {
+    absl::StatusOr<std::string> consulted =
+        ConsultedIndication(tx, clinic_id, patient_id, type->name());
+    if (!consulted.ok()) return consulted.status();
+    series.set_indication(*consulted);
+  }
   const clinic::v1::Indication* indication = nullptr;
   if (type != nullptr) {
     indication = FindIndication(*type, series.indication());
@@ -41,7 +70,10 @@ absl::Status ValidateNewSeries(store::Transaction& tx,
       std::vector<std::string> known;
       for (const auto& candidate : type->indications()) known.push_back(candidate.id());
       violations.Add("series.indication",
-                     absl::StrCat("must be an indication of ", type->name(), ": one of ",
+                     absl::StrCat(series.indication().empty()
+                                      ? "is required when no consultation has recorded one; "
+                                      : "",
+                                  "must be an indication of ", type->name(), ": one of ",
                                   absl::StrJoin(known, ", ")));
     }
   }
@@ -80,17 +112,17 @@ resources::ResourceKind<Series> SeriesKind(const plugin_host::TreatmentRegistry&
   kind.table = store::kSeriesTable;
   kind.parent_table = store::kClinicsTable;
   kind.order = {"create_time", /*integer=*/true};
-  kind.validate = [&registry](store::Transaction& tx, const std::vector<std::string>& scope,
+  kind.validate = [&registry](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
                               const Series* previous, Series& series) -> absl::Status {
-    if (previous == nullptr) return ValidateNewSeries(tx, registry, scope.front(), series);
+    if (previous == nullptr) return ValidateNewSeries(tx, registry, scope.front(), now, series);
     return absl::OkStatus();
   };
-  kind.after_write = [](store::Transaction& tx, const std::vector<std::string>&,
+  kind.after_write = [](store::Transaction& tx, absl::Time now, const std::vector<std::string>&,
                         const Series* previous, const Series& series) -> absl::Status {
     if (previous != nullptr && previous->state() != clinic::v1::SERIES_STATE_CANCELLED &&
         series.state() == clinic::v1::SERIES_STATE_CANCELLED) {
       return outbox::CancelUndelivered(tx, series.name(), clinic::v1::NOTIFICATION_KIND_UNSPECIFIED,
-                                   absl::Now());
+                                   now);
     }
     return absl::OkStatus();
   };

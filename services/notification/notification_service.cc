@@ -1,6 +1,5 @@
 #include "services/notification/notification_service.h"
 
-#include "absl/time/clock.h"
 #include "services/common/errors.h"
 #include "services/notification/notification_claims.h"
 #include "services/notification/outbox_desk.h"
@@ -21,19 +20,19 @@ constexpr absl::Duration kWakeInterval = absl::Seconds(1);
 
 }  // namespace
 
-NotificationServiceImpl::NotificationServiceImpl(store::Database& db)
-    : db_(db), guard_(db, v1::NotificationService::service_full_name()) {}
+NotificationServiceImpl::NotificationServiceImpl(store::Database& db, const Clock& clock)
+    : db_(db), guard_(db, clock, v1::NotificationService::service_full_name()) {}
 
 grpc::Status NotificationServiceImpl::ClaimNotifications(ServerContext* context, const v1::ClaimNotificationsRequest* request, v1::ClaimNotificationsResponse* response) {
   return guard_.Run(context, "ClaimNotifications", [&](const Principal& principal) {
-    return resources::Reply(notification::ClaimNotifications(db_, principal, *request, absl::Now()),
+    return resources::Reply(notification::ClaimNotifications(db_, principal, *request, principal.now),
                             response);
   });
 }
 
 grpc::Status NotificationServiceImpl::AckNotification(ServerContext* context, const v1::AckNotificationRequest* request, google::protobuf::Empty*) {
   return guard_.Run(context, "AckNotification", [&](const Principal& principal) {
-    return notification::AckNotification(db_, principal, *request, absl::Now());
+    return notification::AckNotification(db_, principal, *request, principal.now);
   });
 }
 
@@ -45,7 +44,7 @@ grpc::Status NotificationServiceImpl::ListNotifications(ServerContext* context, 
 
 grpc::Status NotificationServiceImpl::SendNotificationNow(ServerContext* context, const v1::SendNotificationNowRequest* request, v1::Notification* response) {
   return guard_.Run(context, "SendNotificationNow", [&](const Principal& principal) {
-    return resources::Reply(notification::SendNotificationNow(db_, principal, *request, absl::Now()),
+    return resources::Reply(notification::SendNotificationNow(db_, principal, *request, principal.now),
                             response);
   });
 }

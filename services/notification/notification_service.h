@@ -4,6 +4,7 @@
 
 #include "clinic/v1/notification_service.grpc.pb.h"
 #include "services/rpc/rpc_guard.h"
+#include "services/common/clock.h"
 #include "services/store/database.h"
 
 namespace clinicd::notification {
@@ -14,7 +15,7 @@ namespace v1 = ::clinic::v1;
 // (notification_claims.h) and the event feed integrations follow.
 class NotificationServiceImpl final : public v1::NotificationService::Service {
  public:
-  explicit NotificationServiceImpl(store::Database& db);
+  NotificationServiceImpl(store::Database& db, const Clock& clock);
 
   grpc::Status ClaimNotifications(grpc::ServerContext* context, const v1::ClaimNotificationsRequest* request, v1::ClaimNotificationsResponse* response) override;
   grpc::Status AckNotification(grpc::ServerContext* context, const v1::AckNotificationRequest* request, google::protobuf::Empty* response) override;

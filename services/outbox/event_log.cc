@@ -15,16 +15,22 @@ constexpr absl::string_view kCursorPrefix = "ev1-";
 
 absl::Status AppendEvent(store::Transaction& tx, const std::string& clinic_id,
                          clinic::v1::EventKind kind, const std::string& resource,
-                         const std::string& patient, absl::Time time) {
+                         const std::string& patient, absl::Time time,
+                         const clinic::v1::RuleOverride* decision) {
   absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "INSERT INTO events (clinic_id, kind, resource, patient, event_time) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)");
+      "INSERT INTO events (clinic_id, kind, resource, patient, event_time, rule_override) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, clinic_id)
       .Bind(2, static_cast<int64_t>(kind))
       .BindText(3, resource)
       .BindText(4, patient)
       .Bind(5, time);
+  if (decision != nullptr) {
+    stmt->BindBlob(6, decision->SerializeAsString());
+  } else {
+    stmt->BindNull(6);
+  }
   return stmt->Run();
 }
 
@@ -32,7 +38,7 @@ absl::StatusOr<std::vector<clinic::v1::Event>> ReadEvents(
     store::Transaction& tx, int64_t after, bool all_clinics,
     const std::vector<std::string>& clinic_ids, int limit) {
   absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "SELECT seq, kind, resource, patient, event_time FROM events WHERE seq > ?1 "
+      "SELECT seq, kind, resource, patient, event_time, rule_override FROM events WHERE seq > ?1 "
       "AND (?2 OR clinic_id IN (SELECT value FROM json_each(?3))) ORDER BY seq LIMIT ?4");
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, after)
@@ -50,6 +56,10 @@ absl::StatusOr<std::vector<clinic::v1::Event>> ReadEvents(
     event.set_resource(stmt->ColumnText(2));
     event.set_patient(stmt->ColumnText(3));
     *event.mutable_event_time() = ToProtoTime(stmt->ColumnTime(4));
+    if (!stmt->ColumnIsNull(5) &&
+        !event.mutable_rule_override()->ParseFromString(stmt->ColumnBlob(5))) {
+      return absl::InternalError("a stored event's override is corrupt");
+    }
   }
   return events;
 }

@@ -17,9 +17,11 @@
 namespace clinicd::outbox {
 
 // Appends one event about `resource` in clinic `clinic_id`.
+// `decision` is a clinician's override the change carries, when any.
 absl::Status AppendEvent(store::Transaction& tx, const std::string& clinic_id,
                          clinic::v1::EventKind kind, const std::string& resource,
-                         const std::string& patient, absl::Time time);
+                         const std::string& patient, absl::Time time,
+                         const clinic::v1::RuleOverride* decision = nullptr);
 
 // Up to `limit` events after sequence number `after`, oldest first, of the
 // clinics in `clinic_ids` (every clinic when `all_clinics`).

@@ -72,20 +72,16 @@ absl::StatusOr<PatientOutbox> PatientOutbox::Load(store::Transaction& tx,
 
 absl::Status PatientOutbox::Send(store::Transaction& tx, const PatientMessage& message,
                                  absl::Time now) const {
-  absl::Time due = message.due;
-  if (message.deadline.has_value()) {
-    if (now >= *message.deadline) return absl::OkStatus();
-    due = domain::FirstSendableAtOrAfter(clinic_.policy(), zone_, std::max(due, now));
-    // Quiet hours must not push it past what it announces: send it before
-    // they begin instead (or now, when that is already past).
-    if (due >= *message.deadline) {
-      due = std::max(now, domain::LastSendableAtOrBefore(clinic_.policy(), zone_,
-                                                         std::max(message.due, now)));
-    }
-  } else {
-    if (due < now - absl::Hours(24)) return absl::OkStatus();
-    due = domain::FirstSendableAtOrAfter(clinic_.policy(), zone_, std::max(due, now));
-  }
+  domain::MessageTiming timing;
+  timing.due = message.due;
+  timing.shift = message.quiet_hours_shift;
+  timing.not_before = message.not_before;
+  timing.deadline = message.deadline;
+  const std::optional<absl::Time> placed =
+      domain::PlaceMessage(clinic_.policy(), zone_, timing, now);
+  // Too late to be of use: dropped.
+  if (!placed.has_value()) return absl::OkStatus();
+  const absl::Time due = *placed;
 
   std::string letter = absl::StrCat("Hello ", patient_.given_name(), ",\n\n", message.text, "\n");
   if (!message.context.empty()) absl::StrAppend(&letter, "\n", message.context, "\n");

@@ -14,6 +14,7 @@
 #include "clinic/v1/notification_service.pb.h"
 #include "clinic/v1/patient_service.pb.h"
 #include "clinic/v1/practice_service.pb.h"
+#include "services/domain/quiet_hours.h"
 #include "services/store/transaction.h"
 
 namespace clinicd::outbox {
@@ -33,8 +34,14 @@ struct PatientMessage {
   std::string context;
   // When it is meant to arrive, before quiet hours.
   absl::Time due;
+  // Which way quiet hours move it (domain::PlaceMessage has the rules); later
+  // unless the sender says otherwise.
+  domain::QuietHoursShift quiet_hours_shift = domain::QuietHoursShift::kLater;
+  // When set, it never goes before this time, even to leave the quiet hours
+  // earlier (e.g. the start of the session an aftercare message describes).
+  std::optional<absl::Time> not_before;
   // When set, the message is useless from then on (the appointment it
-  // prepares for): quiet hours move it earlier rather than later, and it is
+  // prepares for): quiet hours never move it past the deadline, and it is
   // dropped once the deadline has passed.
   std::optional<absl::Time> deadline;
 };
@@ -49,9 +56,11 @@ class PatientOutbox final {
 
   // Queues `message` on each channel the patient opted in to: a letter with
   // greeting and the clinic's details by e-mail and webhook, a compact text
-  // by SMS. A message whose time has passed goes out at once, unless its deadline has passed
-  // too or (without a deadline) it is more than a day old: stale advice is
-  // dropped rather than sent late.
+  // by SMS, at the time domain::PlaceMessage gives for the clinic's quiet
+  // hours. A message whose time has passed goes out at once (out of quiet
+  // hours its way), unless its deadline has passed too or (without a
+  // deadline) it is more than a day old: stale advice is dropped rather than
+  // sent late.
   absl::Status Send(store::Transaction& tx, const PatientMessage& message, absl::Time now) const;
 
   // `t` as the clinic's local date and time, e.g. `Tuesday 1 December 2026, 10:00`.

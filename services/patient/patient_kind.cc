@@ -19,11 +19,11 @@ resources::ResourceKind<Patient> PatientKind() {
   kind.mutable_fields = {"given_name", "family_name",        "birth_date",
                          "phone_number", "email", "preferred_language",
                          "channel_consents"};
-  kind.validate = [](store::Transaction& tx, const std::vector<std::string>& scope,
+  kind.validate = [](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
                      const Patient* previous, Patient& patient) -> absl::Status {
     absl::StatusOr<clinic::v1::Clinic> clinic = practice::LoadClinic(tx, scope.front());
     if (!clinic.ok()) return clinic.status();
-    return domain::ValidatePatient("patient", *clinic, previous, absl::Now(), patient);
+    return domain::ValidatePatient("patient", *clinic, previous, now, patient);
   };
   kind.order = {"sort_key", /*integer=*/false};
   kind.columns = [](const Patient& patient) {

@@ -11,9 +11,9 @@ using grpc::ServerContext;
 using resources::Reply;
 using resources::ReplyPage;
 
-PatientServiceImpl::PatientServiceImpl(store::Database& db)
+PatientServiceImpl::PatientServiceImpl(store::Database& db, const Clock& clock)
     : db_(db),
-      guard_(db, v1::PatientService::service_full_name()),
+      guard_(db, clock, v1::PatientService::service_full_name()),
       patients_(db, PatientKind()) {}
 
 grpc::Status PatientServiceImpl::CreatePatient(ServerContext* context, const v1::CreatePatientRequest* request, v1::Patient* response) {

@@ -3,6 +3,7 @@
 #include "clinic/v1/patient_service.grpc.pb.h"
 #include "services/resources/resource_crud.h"
 #include "services/rpc/rpc_guard.h"
+#include "services/common/clock.h"
 #include "services/store/database.h"
 
 namespace clinicd::patient {
@@ -12,7 +13,7 @@ namespace v1 = ::clinic::v1;
 // clinic.v1.PatientService: standard methods over patients plus search.
 class PatientServiceImpl final : public v1::PatientService::Service {
  public:
-  explicit PatientServiceImpl(store::Database& db);
+  PatientServiceImpl(store::Database& db, const Clock& clock);
 
   grpc::Status CreatePatient(grpc::ServerContext* context, const v1::CreatePatientRequest* request, v1::Patient* response) override;
   grpc::Status GetPatient(grpc::ServerContext* context, const v1::GetPatientRequest* request, v1::Patient* response) override;

@@ -7,12 +7,15 @@
 #include "clinicd/plugin/v1/plugin.pb.h"
 #include "clinicd/plugin_abi.h"
 #include "services/plugin_host/shared_library.h"
+#include "services/common/clock.h"
 
 namespace clinicd::plugin_host {
 
 // Host state a plugin's host API calls come back with.
 struct HostContext {
   std::string plugin_name;
+  // The server's clock, which the plugin reads through api.now_unix_micros.
+  const Clock* clock = nullptr;
   clinicd_host_api api{};
 };
 

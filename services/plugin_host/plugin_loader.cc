@@ -5,7 +5,6 @@
 #include <cstddef>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "services/common/resource_name.h"
 #include "services/domain/protocol_validation.h"
 
@@ -34,7 +33,9 @@ void HostLog(void* host, int level, const char* message) {
   }
 }
 
-int64_t HostNow(void*) { return absl::ToUnixMicros(absl::Now()); }
+int64_t HostNow(void* host) {
+  return absl::ToUnixMicros(static_cast<const HostContext*>(host)->clock->Now());
+}
 
 // The first required field that is not set, or null.
 const char* MissingRequiredField(const clinicd_plugin& api) {
@@ -49,7 +50,8 @@ const char* MissingRequiredField(const clinicd_plugin& api) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LoadedPlugin>> LoadPluginFile(const std::string& path,
-                                                             const NameOwner& name_owner) {
+                                                             const NameOwner& name_owner,
+                                                             const Clock& clock) {
   absl::StatusOr<SharedLibrary> library = SharedLibrary::Open(path);
   if (!library.ok()) return Refuse(absl::StrCat("cannot open: ", library.status().message()));
 
@@ -94,6 +96,7 @@ absl::StatusOr<std::unique_ptr<LoadedPlugin>> LoadPluginFile(const std::string& 
   }
 
   auto host = std::make_unique<HostContext>();
+  host->clock = &clock;
   host->plugin_name = name;
   host->api.struct_size = sizeof(clinicd_host_api);
   host->api.abi_version = CLINICD_PLUGIN_ABI_VERSION;

@@ -22,7 +22,9 @@ using NameOwner = std::function<std::optional<std::string>(const std::string& na
 
 // The loaded plugin, or FAILED_PRECONDITION whose message is the refusal
 // reason (without the file name, which the caller reports beside it).
+// The plugin reads `clock` as the host's time.
 absl::StatusOr<std::unique_ptr<LoadedPlugin>> LoadPluginFile(const std::string& path,
-                                                             const NameOwner& name_owner);
+                                                             const NameOwner& name_owner,
+                                                             const Clock& clock);
 
 }  // namespace clinicd::plugin_host

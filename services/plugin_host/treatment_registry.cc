@@ -27,7 +27,8 @@ std::vector<fs::path> PluginFiles(const std::string& directory) {
 
 }  // namespace
 
-std::unique_ptr<TreatmentRegistry> TreatmentRegistry::LoadDirectory(const std::string& directory) {
+std::unique_ptr<TreatmentRegistry> TreatmentRegistry::LoadDirectory(const std::string& directory,
+                                                                    const Clock& clock) {
   std::unique_ptr<TreatmentRegistry> registry(new TreatmentRegistry());
   if (directory.empty() || !fs::is_directory(directory)) {
     spdlog::warn("plugin directory `{}` does not exist; no treatment types are loaded",
@@ -43,7 +44,7 @@ std::unique_ptr<TreatmentRegistry> TreatmentRegistry::LoadDirectory(const std::s
       }
       return std::nullopt;
     };
-    absl::StatusOr<std::unique_ptr<LoadedPlugin>> plugin = LoadPluginFile(file.string(), owner);
+    absl::StatusOr<std::unique_ptr<LoadedPlugin>> plugin = LoadPluginFile(file.string(), owner, clock);
     absl::Status added = plugin.ok() ? absl::OkStatus() : plugin.status();
     if (plugin.ok()) {
       const LoadedPlugin& loaded = **plugin;

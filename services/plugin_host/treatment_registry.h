@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "clinic/v1/treatment_catalog_service.pb.h"
 #include "clinicd/plugin/v1/plugin.pb.h"
+#include "services/common/clock.h"
 #include "services/plugin_host/loaded_plugin.h"
 
 namespace clinicd::plugin_host {
@@ -22,7 +23,9 @@ class TreatmentRegistry final {
   // Loads every `*.so` in `directory` in file-name order. A missing or empty
   // directory gives an empty registry (logged); each refusal is logged as
   // "plugin FILE refused: REASON" and the rest still load.
-  static std::unique_ptr<TreatmentRegistry> LoadDirectory(const std::string& directory);
+  // Plugins read `clock` as the host's time (the server's one clock).
+  static std::unique_ptr<TreatmentRegistry> LoadDirectory(const std::string& directory,
+                                                          const Clock& clock = SystemClock());
 
   // The treatment type `treatmentTypes/{id}`, or null.
   const clinic::v1::TreatmentType* FindTreatmentType(const std::string& name) const;

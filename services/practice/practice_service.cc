@@ -11,8 +11,8 @@ using resources::Reply;
 using resources::ReplyPage;
 
 PracticeServiceImpl::PracticeServiceImpl(store::Database& db,
-                                         const plugin_host::TreatmentRegistry& registry)
-    : guard_(db, v1::PracticeService::service_full_name()),
+                                         const plugin_host::TreatmentRegistry& registry, const Clock& clock)
+    : guard_(db, clock, v1::PracticeService::service_full_name()),
       clinics_(db, ClinicKind()),
       practitioners_(db, PractitionerKind(&registry)),
       rooms_(db, RoomKind()),

@@ -4,6 +4,7 @@
 #include "services/plugin_host/treatment_registry.h"
 #include "services/resources/resource_crud.h"
 #include "services/rpc/rpc_guard.h"
+#include "services/common/clock.h"
 #include "services/store/database.h"
 
 namespace clinicd::practice {
@@ -14,7 +15,7 @@ namespace v1 = ::clinic::v1;
 // methods over clinics, practitioners, rooms, time off and closures.
 class PracticeServiceImpl final : public v1::PracticeService::Service {
  public:
-  PracticeServiceImpl(store::Database& db, const plugin_host::TreatmentRegistry& registry);
+  PracticeServiceImpl(store::Database& db, const plugin_host::TreatmentRegistry& registry, const Clock& clock);
 
   grpc::Status CreateClinic(grpc::ServerContext* context, const v1::CreateClinicRequest* request, v1::Clinic* response) override;
   grpc::Status GetClinic(grpc::ServerContext* context, const v1::GetClinicRequest* request, v1::Clinic* response) override;

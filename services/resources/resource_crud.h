@@ -16,7 +16,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/clock.h"
 #include "services/auth/principal.h"
 #include "services/common/errors.h"
 #include "services/common/ids.h"
@@ -77,8 +76,8 @@ class ResourceCrud final {
       if (absl::Status s = CheckParentExists(tx, *scope, parent); !s.ok()) return s;
       std::vector<std::string> ids = *scope;
       ids.push_back(NewResourceId());
-      StampCreated(resource, FormatResourceName(kind_.collections, ids), absl::Now());
-      if (absl::Status s = kind_.validate(tx, *scope, nullptr, resource); !s.ok()) {
+      StampCreated(resource, FormatResourceName(kind_.collections, ids), principal.now);
+      if (absl::Status s = kind_.validate(tx, principal.now, *scope, nullptr, resource); !s.ok()) {
         return s;
       }
       store::ResourceRow row{ids.back(), 1, StoredBytes(resource)};
@@ -87,13 +86,13 @@ class ResourceCrud final {
         return s;
       }
       if (kind_.after_write) {
-        if (absl::Status s = kind_.after_write(tx, *scope, nullptr, resource); !s.ok()) return s;
+        if (absl::Status s = kind_.after_write(tx, principal.now, *scope, nullptr, resource); !s.ok()) return s;
       }
       SetEtag(resource, 1);
       result = resource;
       if (request_id.empty()) return absl::OkStatus();
       return store::RecordIdempotentResponse(tx, idempotency_scope, request_id,
-                                             digest, result.SerializeAsString());
+                                             digest, result.SerializeAsString(), principal.now);
     });
     if (!status.ok()) return status;
     return result;
@@ -194,16 +193,16 @@ class ResourceCrud final {
       if (absl::Status s = CheckEtag(etag, revision, name); !s.ok()) return s;
       const M previous = current;
       if (absl::Status s = change(tx, current); !s.ok()) return s;
-      StampUpdated(current, absl::Now());
+      StampUpdated(current, principal.now);
       std::vector<std::string> scope(ids->begin(), ids->end() - 1);
-      if (absl::Status s = kind_.validate(tx, scope, &previous, current); !s.ok()) return s;
+      if (absl::Status s = kind_.validate(tx, principal.now, scope, &previous, current); !s.ok()) return s;
       store::ResourceRow row{ids->back(), revision, StoredBytes(current)};
       if (absl::Status s = store::UpdateRow(tx, kind_.table, scope, row, Columns(current));
           !s.ok()) {
         return s;
       }
       if (kind_.after_write) {
-        if (absl::Status s = kind_.after_write(tx, scope, &previous, current); !s.ok()) return s;
+        if (absl::Status s = kind_.after_write(tx, principal.now, scope, &previous, current); !s.ok()) return s;
       }
       SetEtag(current, revision + 1);
       result = std::move(current);

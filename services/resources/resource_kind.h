@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "services/store/resource_rows.h"
 #include "services/store/transaction.h"
 
@@ -30,9 +31,9 @@ struct ResourceKind {
   // Fields (top-level names or dotted paths) an update_mask may name.
   std::vector<absl::string_view> mutable_fields;
   // Checks and normalises a complete resource before it is written; returns
-  // FieldViolations' status. `scope` holds the parent ids; `previous` is the
-  // stored version on update and null on create.
-  std::function<absl::Status(store::Transaction& tx,
+  // FieldViolations' status. `now` is the request's time; `scope` holds the
+  // parent ids; `previous` is the stored version on update and null on create.
+  std::function<absl::Status(store::Transaction& tx, absl::Time now,
                              const std::vector<std::string>& scope,
                              const M* previous, M& resource)>
       validate;
@@ -40,7 +41,7 @@ struct ResourceKind {
   // when `previous` is null): the effects the change causes elsewhere, such
   // as outbox messages and feed events, so they commit or roll back with it.
   // Unset when a kind has none.
-  std::function<absl::Status(store::Transaction& tx,
+  std::function<absl::Status(store::Transaction& tx, absl::Time now,
                              const std::vector<std::string>& scope,
                              const M* previous, const M& resource)>
       after_write;

@@ -30,8 +30,8 @@ absl::string_view BearerSecret(const grpc::ServerContext& context) {
 
 }  // namespace
 
-RpcGuard::RpcGuard(const store::Database& db, absl::string_view service)
-    : db_(db), service_(service) {}
+RpcGuard::RpcGuard(const store::Database& db, const Clock& clock, absl::string_view service)
+    : db_(db), clock_(clock), service_(service) {}
 
 absl::StatusOr<auth::Principal> RpcGuard::Admit(
     grpc::ServerContext* context, const std::string& full_method) const {
@@ -61,6 +61,7 @@ grpc::Status RpcGuard::Run(
   const absl::Time start = absl::Now();
   const std::string full_method = absl::StrCat("/", service_, "/", method);
   absl::StatusOr<auth::Principal> principal = Admit(context, full_method);
+  if (principal.ok()) principal->now = clock_.Now();
   absl::Status status = principal.ok() ? body(*principal) : principal.status();
   const std::string key_id = principal.ok() ? principal->key_id : "-";
   const double millis = absl::ToDoubleMilliseconds(absl::Now() - start);

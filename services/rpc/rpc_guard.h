@@ -12,6 +12,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "services/auth/principal.h"
+#include "services/common/clock.h"
 #include "services/store/database.h"
 
 namespace clinicd::rpc {
@@ -19,8 +20,9 @@ namespace clinicd::rpc {
 // Authenticates and authorizes the calls of one gRPC service.
 class RpcGuard final {
  public:
-  // `service` is the full service name, e.g. `clinic.v1.PatientService`.
-  RpcGuard(const store::Database& db, absl::string_view service);
+  // `service` is the full service name, e.g. `clinic.v1.PatientService`;
+  // `clock` gives each admitted call its time (Principal::now).
+  RpcGuard(const store::Database& db, const Clock& clock, absl::string_view service);
 
   // Runs `body` for method `method` (e.g. `CreatePatient`) when the caller's
   // key is valid and its role may call it.
@@ -33,6 +35,7 @@ class RpcGuard final {
                                         const std::string& full_method) const;
 
   const store::Database& db_;
+  const Clock& clock_;
   std::string service_;
 };
 

@@ -15,3 +15,7 @@ ABSL_FLAG(std::string, clinic, "",
           "keys create: comma-separated clinic ids the key is limited to; all when empty");
 ABSL_FLAG(std::string, description, "", "keys create: what the key is for");
 ABSL_FLAG(std::string, key_id, "", "keys revoke: id of the key to revoke");
+ABSL_FLAG(std::string, test_clock, "",
+          "TESTS ONLY: serve with a clock that stands at this time (`now` or RFC 3339) "
+          "until moved through clinicd.test_clock.v1.TestClockService; refused unless "
+          "--listen is a loopback address");

@@ -15,3 +15,4 @@ ABSL_DECLARE_FLAG(std::string, role);
 ABSL_DECLARE_FLAG(std::string, clinic);
 ABSL_DECLARE_FLAG(std::string, description);
 ABSL_DECLARE_FLAG(std::string, key_id);
+ABSL_DECLARE_FLAG(std::string, test_clock);

@@ -27,7 +27,7 @@ absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
 absl::Status RecordIdempotentResponse(Transaction& tx, absl::string_view scope,
                                       absl::string_view request_id,
                                       absl::string_view request_digest,
-                                      absl::string_view response) {
+                                      absl::string_view response, absl::Time now) {
   absl::StatusOr<Statement> stmt = tx.Prepare(
       "INSERT INTO idempotency_records "
       "(scope, request_id, request_sha256, response, create_time) "
@@ -37,7 +37,7 @@ absl::Status RecordIdempotentResponse(Transaction& tx, absl::string_view scope,
       .BindText(2, request_id)
       .BindBlob(3, request_digest)
       .BindBlob(4, response)
-      .Bind(5, absl::Now());
+      .Bind(5, now);
   return stmt->Run();
 }
 

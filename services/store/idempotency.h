@@ -21,11 +21,11 @@ absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
     Transaction& tx, absl::string_view scope, absl::string_view request_id,
     absl::string_view request_digest);
 
-// Records `response` as the answer to (`scope`, `request_id`).
+// Records `response` as the answer to (`scope`, `request_id`) given at `now`.
 absl::Status RecordIdempotentResponse(Transaction& tx, absl::string_view scope,
                                       absl::string_view request_id,
                                       absl::string_view request_digest,
-                                      absl::string_view response);
+                                      absl::string_view response, absl::Time now);
 
 // Deletes records created before `cutoff`; returns how many. Retries come
 // within minutes, so records older than a few days only take space.

@@ -246,6 +246,16 @@ CREATE TABLE events (
 ) STRICT;
 CREATE INDEX events_by_clinic ON events(clinic_id, seq);
 )sql"},
+    {5, "visit kinds (consultations beside treatment sessions), overrides in the feed", R"sql(
+-- 1 a treatment session, 2 a consultation (clinic.v1.VisitKind). Spacing,
+-- courses and recalls count treatment sessions only.
+ALTER TABLE appointments ADD COLUMN visit_kind INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX appointments_by_patient_kind
+  ON appointments(clinic_id, patient_id, treatment_type, visit_kind, start_time);
+-- A clinician's override carried by the booking or move an event reports
+-- (a serialized clinic.v1.RuleOverride), NULL for most events.
+ALTER TABLE events ADD COLUMN rule_override BLOB;
+)sql"},
 };
 
 }  // namespace

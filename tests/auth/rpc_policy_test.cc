@@ -15,6 +15,7 @@
 #include "clinic/v1/patient_service.pb.h"
 #include "clinic/v1/practice_service.pb.h"
 #include "clinic/v1/treatment_catalog_service.pb.h"
+#include "clinicd/test_clock/v1/test_clock.pb.h"
 #include "gtest/gtest.h"
 #include "services/auth/role.h"
 
@@ -36,6 +37,7 @@ std::vector<const FileDescriptor*> ServiceFiles() {
       clinic::v1::SignConsentRequest::descriptor()->file(),
       clinic::v1::CreateSeriesRequest::descriptor()->file(),
       clinic::v1::ClaimNotificationsRequest::descriptor()->file(),
+      clinicd::test_clock::v1::SetTestTimeRequest::descriptor()->file(),
   };
 }
 
@@ -43,14 +45,14 @@ constexpr absl::string_view kServices[] = {
     "clinic.v1.PracticeService",         "clinic.v1.PatientService",
     "clinic.v1.TreatmentCatalogService", "clinic.v1.BookingService",
     "clinic.v1.ConsentService",          "clinic.v1.FollowUpService",
-    "clinic.v1.NotificationService",
+    "clinic.v1.NotificationService",     "clinicd.test_clock.v1.TestClockService",
 };
 
 // Method names that change state; an integration key may call none of them.
 constexpr absl::string_view kWritePrefixes[] = {
     "Create", "Update",  "Delete",  "Sign",     "Withdraw",   "Submit",
     "Review", "Cancel",  "CheckIn", "Complete", "MarkNoShow", "Reschedule",
-    "Snooze", "Dismiss", "Claim",   "Ack",
+    "Snooze", "Dismiss", "Claim",   "Ack",     "SetTest",  "AdvanceTest",
 };
 
 constexpr Role kAllRoles[] = {Role::kAdmin, Role::kFrontDesk, Role::kClinician,
@@ -89,7 +91,7 @@ bool IsWrite(absl::string_view method_name) {
 
 TEST(RpcPolicyTest, ServiceFilesAreLinked) {
   const std::vector<const FileDescriptor*> files = ServiceFiles();
-  ASSERT_EQ(files.size(), 7u);
+  ASSERT_EQ(files.size(), 8u);
   for (const FileDescriptor* file : files) {
     EXPECT_EQ(file->service_count(), 1) << file->name();
   }

@@ -37,6 +37,7 @@ BenchmarkClinic::BenchmarkClinic(int patients) {
   admin_.key_id = "key_benchmark";
   admin_.role = auth::Role::kAdmin;
   admin_.all_clinics = true;
+  admin_.now = absl::Now();
 
   resources::ResourceCrud<clinic::v1::Clinic> clinics(*db_, practice::ClinicKind());
   clinic::v1::CreateClinicRequest request;
@@ -57,7 +58,7 @@ BenchmarkClinic::BenchmarkClinic(int patients) {
       std::vector<std::string> ids = scope;
       ids.push_back(NewResourceId());
       resources::StampCreated(patient, FormatResourceName(kind.collections, ids), absl::Now());
-      if (absl::Status s = kind.validate(tx, scope, nullptr, patient); !s.ok()) return s;
+      if (absl::Status s = kind.validate(tx, absl::Now(), scope, nullptr, patient); !s.ok()) return s;
       store::ResourceRow row{ids.back(), 1, resources::StoredBytes(patient)};
       if (absl::Status s = store::InsertRow(tx, kind.table, scope, row, kind.columns(patient));
           !s.ok()) {

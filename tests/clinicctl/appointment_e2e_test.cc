@@ -127,6 +127,7 @@ TEST_F(AppointmentTest, CheckInOfAnUnclearedPatientIsRefusedWithWhatToDo) {
   const clinic::v1::Patient jonas = MakeReachablePatient("Jonas", "Keller");
   const clinic::v1::Appointment appointment = MustBook(Draft(At(monday_, 11), "", jonas.name()));
 
+  SetTime(At(monday_, 11));
   const ProgramResult refused = Ctl({"appointment", "check-in", IdOf(appointment.name())});
   EXPECT_EQ(refused.exit_code, 1) << refused.err;
   EXPECT_THAT(refused.err, HasSubstr("appointment check-in refused by clinicd: cannot check in"));
@@ -155,6 +156,7 @@ TEST_F(AppointmentTest, ChecksInAndCompletesAClearedPatient) {
   const std::string id = IdOf(appointment.name());
   const std::string front_desk = server_.CreateKey("front_desk");
 
+  SetTime(At(monday_, 10));
   const ProgramResult checked_in = Ctl({"appointment", "check-in", id}, front_desk);
   ASSERT_EQ(checked_in.exit_code, 0) << checked_in.err;
   EXPECT_THAT(checked_in.out, HasSubstr("Checked in: "));

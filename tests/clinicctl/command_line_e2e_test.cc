@@ -77,6 +77,7 @@ TEST_F(CommandLineTest, JsonIsTheResponseMessagesInProtobufsMapping) {
   // A refusal: the message on stderr, clinicd's google.rpc.Status on stdout.
   const clinic::v1::Patient jonas = MakeReachablePatient("Jonas", "Keller");
   const clinic::v1::Appointment uncleared = MustBook(Draft(At(monday_, 12), "", jonas.name()));
+  SetTime(At(monday_, 12));
   const ProgramResult refused = Ctl({"appointment", "check-in", IdOf(uncleared.name()), "--json"});
   EXPECT_EQ(refused.exit_code, 1);
   google::protobuf::Struct error;

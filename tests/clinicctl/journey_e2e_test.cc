@@ -25,6 +25,7 @@
 #include "clinic/v1/follow_up_service.pb.h"
 #include "clinic/v1/notification_service.pb.h"
 #include "clinic/v1/treatment_catalog_service.grpc.pb.h"
+#include "clinicd/test_clock/v1/test_clock.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/clinicctl/ctl_test_base.h"
@@ -88,7 +89,11 @@ class JourneyTest : public ::testing::Test {
     ASSERT_FALSE(admin_.empty() || front_desk_.empty() || clinician_.empty() ||
                  worker_key_.empty());
     std::string error;
+    // The server's clock stands still from the start; the journey moves it
+    // to the session and on while a killed worker's leases run out.
+    server_.UseTestClock("now");
     ASSERT_TRUE(server_.Start(&error)) << error;
+    clock_ = clinicd::test_clock::v1::TestClockService::NewStub(server_.channel());
     smtp_ = HelperProcess::Start("smtp_receiver.py", {mail_.path()}, {}, &error);
     ASSERT_NE(smtp_, nullptr) << error;
   }
@@ -101,6 +106,26 @@ class JourneyTest : public ::testing::Test {
                                     "CLINICD_API_KEY=" + key};
     if (!clinic_.empty()) env.push_back("CLINICD_CLINIC=" + clinic_);
     return test_util::RunProgram(argv, env, absl::Seconds(30));
+  }
+
+  // Stands the server's clock at `time`.
+  void SetTime(absl::Time time) {
+    clinicd::test_clock::v1::SetTestTimeRequest request;
+    request.mutable_time()->set_seconds(absl::ToUnixSeconds(time));
+    clinicd::test_clock::v1::TestTime reply;
+    const grpc::Status status =
+        clock_->SetTestTime(clinicd::testing::AuthedContext(admin_).get(), request, &reply);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  // Moves the server's clock on by `step`.
+  void Advance(absl::Duration step) {
+    clinicd::test_clock::v1::AdvanceTestTimeRequest request;
+    request.mutable_step()->set_seconds(absl::ToInt64Seconds(step));
+    clinicd::test_clock::v1::TestTime reply;
+    const grpc::Status status =
+        clock_->AdvanceTestTime(clinicd::testing::AuthedContext(admin_).get(), request, &reply);
+    EXPECT_TRUE(status.ok()) << status.error_message();
   }
 
   // Runs `args`, expecting success; its stdout.
@@ -156,6 +181,7 @@ class JourneyTest : public ::testing::Test {
   }
 
   clinicd::testing::ClinicdProcess server_;
+  std::unique_ptr<clinicd::test_clock::v1::TestClockService::Stub> clock_;
   std::string admin_, front_desk_, clinician_, worker_key_;
   std::string clinic_;
   TempDir dir_;
@@ -234,6 +260,7 @@ TEST_F(JourneyTest, FromAnEmptyServerToRemindersAndAftercareInTheMailSink) {
   }
 
   // The session: check-in at the desk, completion by the clinician.
+  SetTime(absl::FromUnixSeconds(appointment.start_time().seconds()));
   EXPECT_THAT(Must({"appointment", "check-in", appointment_id}, front_desk_),
               HasSubstr("Checked in: "));
   EXPECT_THAT(Must({"appointment", "complete", appointment_id, "--summary=full face",
@@ -274,6 +301,7 @@ TEST_F(JourneyTest, FromAnEmptyServerToRemindersAndAftercareInTheMailSink) {
   // A second worker delivers them once the leases have run out: none lost;
   // one the killed worker had handed to the relay may come twice, with the
   // same Message-ID.
+  Advance(absl::Seconds(5));  // The killed worker's 4 s leases run out.
   auto second = StartWorker("worker-2", "4s");
   ASSERT_TRUE(Eventually(60, [&] {
     for (const std::string& id : rest_ids) {

@@ -21,6 +21,7 @@ namespace clinicd::domain {
 namespace {
 
 using clinic::v1::Clearance;
+using clinic::v1::ScreeningFinding;
 using clinic::v1::Consent;
 using clinic::v1::Screening;
 using clinic::v1::ScreeningOutcome;
@@ -84,9 +85,31 @@ Clearance Evaluate(const TreatmentType& type, std::vector<Consent> consents,
   ClearanceInput input;
   input.type = &type;
   input.consents = std::move(consents);
-  input.latest_screening = std::move(screening);
+  if (screening) input.screenings.push_back(*std::move(screening));
   input.time = time;
   return EvaluateClearance(input);
+}
+
+// The clearance for `type` at `time` with `consents` and `screenings` (oldest first).
+Clearance EvaluateAll(const TreatmentType& type, std::vector<Consent> consents,
+                      std::vector<Screening> screenings, absl::Time time) {
+  ClearanceInput input;
+  input.type = &type;
+  input.consents = std::move(consents);
+  input.screenings = std::move(screenings);
+  input.time = time;
+  return EvaluateClearance(input);
+}
+
+// A finding of rule `rule_id`, lifting at `until` when given.
+clinic::v1::ScreeningFinding Finding(const std::string& rule_id, ScreeningOutcome outcome,
+                                     std::optional<absl::Time> until = std::nullopt) {
+  clinic::v1::ScreeningFinding finding;
+  finding.set_rule_id(rule_id);
+  finding.set_outcome(outcome);
+  finding.set_explanation(rule_id + " explained");
+  if (until) *finding.mutable_until_time() = ToProtoTime(*until);
+  return finding;
 }
 
 // The reasons of `clearance` in order.
@@ -208,15 +231,100 @@ TEST(ClearanceTest, ScreeningCountsForThirtyDaysAndNotASecondMore) {
       << "names the day of the stale screening: " << too_old.reasons(0).description();
 }
 
-TEST(ClearanceTest, StaleScreeningIsNotReadForItsOutcome) {
+TEST(ClearanceTest, StaleScreeningAsksForANewOneAndItsDatedRestrictionStillHolds) {
   const Screening stale =
       ScreeningAt(Session() - absl::Hours(24 * 31), clinic::v1::SCREENING_OUTCOME_DEFERRED);
   Screening with_until = stale;
   *with_until.mutable_until_time() = ToProtoTime(Session() + absl::Hours(5));
   const Clearance clearance = Evaluate(PeelType(), {GoodConsent()}, with_until, Session());
-  EXPECT_EQ(Reasons(clearance), (Strings{"SCREENING_REQUIRED"}));
+  EXPECT_EQ(Reasons(clearance), (Strings{"SCREENING_REQUIRED", "DEFERRED"}))
+      << "an old screening never makes a known restriction lapse";
   EXPECT_FALSE(clearance.has_earliest_treatable_time())
       << "a new screening is needed; waiting does not help";
+  EXPECT_EQ(InUtc(clearance.reasons(1).until_time()), InUtc(Session() + absl::Hours(5)));
+  // Booking only looks at the restriction: it lifts by itself.
+  const Clearance blocking = BlockingForBooking(clearance, /*require_consent_at_booking=*/true);
+  EXPECT_EQ(Reasons(blocking), (Strings{"DEFERRED"}));
+  ASSERT_TRUE(blocking.has_earliest_treatable_time());
+  EXPECT_EQ(InUtc(blocking.earliest_treatable_time()), InUtc(Session() + absl::Hours(5)));
+}
+
+TEST(ClearanceTest, AStaleScreeningsQuestionForAClinicianIsNotAsked) {
+  const Screening stale =
+      ScreeningAt(Session() - absl::Hours(24 * 31), clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW);
+  const Clearance clearance = Evaluate(PeelType(), {GoodConsent()}, stale, Session());
+  EXPECT_EQ(Reasons(clearance), (Strings{"SCREENING_REQUIRED"}))
+      << "the new screening will ask again if it still applies";
+}
+
+TEST(ClearanceTest, OlderScreeningsDatedRestrictionsHoldAfterANewerOne) {
+  const TreatmentType type = PeelType();
+  const absl::Time lifts = Session() + absl::Hours(24 * 60);
+  Screening old = ScreeningAt(Session() - absl::Hours(24 * 40),
+                              clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED);
+  *old.add_findings() =
+      Finding("isotretinoin", clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED, lifts);
+  Screening fresh = RecentScreening(clinic::v1::SCREENING_OUTCOME_CLEARED);
+
+  const Clearance before = EvaluateAll(type, {GoodConsent()}, {old, fresh}, Session());
+  EXPECT_EQ(Reasons(before), (Strings{"CONTRAINDICATED"}));
+  ASSERT_TRUE(before.has_earliest_treatable_time());
+  EXPECT_EQ(InUtc(before.earliest_treatable_time()), InUtc(lifts));
+  EXPECT_NE(before.reasons(0).description().find("isotretinoin explained"), std::string::npos)
+      << before.reasons(0).description();
+
+  // An old untimed finding is not carried: the newer answers replace it.
+  Screening old_yes = ScreeningAt(Session() - absl::Hours(24 * 40),
+                                  clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW);
+  *old_yes.add_findings() = Finding("medications", clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW);
+  EXPECT_TRUE(EvaluateAll(type, {GoodConsent()}, {old_yes, fresh}, Session()).treatable());
+}
+
+TEST(ClearanceTest, EachFindingHoldsUntilItsOwnTime) {
+  const TreatmentType type = PeelType();
+  Screening screening = RecentScreening(clinic::v1::SCREENING_OUTCOME_DEFERRED);
+  const absl::Time antihistamine = Session() + absl::Hours(10);
+  *screening.add_findings() =
+      Finding("antihistamine", clinic::v1::SCREENING_OUTCOME_DEFERRED, antihistamine);
+  *screening.add_findings() = Finding("medications", clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW);
+
+  const Clearance before = Evaluate(type, {GoodConsent()}, screening, Session());
+  EXPECT_EQ(Reasons(before), (Strings{"REVIEW_REQUIRED", "DEFERRED"}));
+  EXPECT_FALSE(before.has_earliest_treatable_time()) << "a review is needed as well";
+  const Clearance after = Evaluate(type, {GoodConsent()}, screening, antihistamine);
+  EXPECT_EQ(Reasons(after), (Strings{"REVIEW_REQUIRED"}))
+      << "the deferral lifted; the question for a clinician did not";
+}
+
+TEST(ClearanceTest, AReviewSpeaksForItsScreeningAndEveryEarlierOne) {
+  const TreatmentType type = PeelType();
+  const absl::Time lifts = Session() + absl::Hours(24 * 60);
+  Screening old = ScreeningAt(Session() - absl::Hours(24 * 40),
+                              clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED);
+  *old.add_findings() =
+      Finding("isotretinoin", clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED, lifts);
+  Screening reviewed = RecentScreening(clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW);
+  reviewed.mutable_review()->set_outcome(clinic::v1::SCREENING_OUTCOME_CLEARED);
+  reviewed.mutable_review()->set_reason("Dose was topical, not oral.");
+  EXPECT_TRUE(EvaluateAll(type, {GoodConsent()}, {old, reviewed}, Session()).treatable());
+
+  // A clinician's restriction holds through newer screenings until reviewed again.
+  Screening restricted = reviewed;
+  restricted.mutable_review()->set_outcome(clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED);
+  Screening newer = RecentScreening(clinic::v1::SCREENING_OUTCOME_CLEARED);
+  *newer.mutable_create_time() = ToProtoTime(Session() - absl::Hours(1));
+  const Clearance held = EvaluateAll(type, {GoodConsent()}, {restricted, newer}, Session());
+  EXPECT_EQ(Reasons(held), (Strings{"CONTRAINDICATED"}));
+  EXPECT_FALSE(held.has_earliest_treatable_time());
+}
+
+TEST(ClearanceTest, BookingIsRefusedOnlyForRestrictionsAndAConsentTheClinicAsksFor) {
+  const Clearance nothing = Evaluate(PeelType(), {}, std::nullopt, Session());
+  EXPECT_TRUE(BlockingForBooking(nothing, false).treatable())
+      << "consent and screening can follow before the session";
+  const Clearance needs_consent = BlockingForBooking(nothing, true);
+  EXPECT_EQ(Reasons(needs_consent), (Strings{"CONSENT_REQUIRED"}));
+  EXPECT_FALSE(needs_consent.has_earliest_treatable_time());
 }
 
 TEST(ClearanceTest, DeferralLiftsAtItsUntilTime) {

@@ -67,6 +67,9 @@ google::type::Date DateOf(absl::CivilDay day) {
 class BookingTest : public RpcTest {
  protected:
   void SetUp() override {
+    // The server's clock stands at the test's start; check-in tests move it
+    // to the session.
+    UseTestClock(absl::Now());
     RpcTest::SetUp();
     if (HasFatalFailure()) return;
     booking_ = clinic::v1::BookingService::NewStub(server_.channel());
@@ -622,6 +625,8 @@ TEST_F(BookingTest, CancelNeedsAReasonAndFreesTheSlot) {
 
 TEST_F(BookingTest, CheckInThenCompleteStoresTheSessionRecord) {
   const Appointment booked = MustBook(Draft(patient_.name(), At(monday_, 10)));
+  const clinic::v1::Patient berta = MakePatient(clinic_.name(), "Berta", "Klein");
+  SetTime(At(monday_, 10));
   Appointment checked_in;
   grpc::Status status = CheckIn(booked.name(), &checked_in);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -630,8 +635,7 @@ TEST_F(BookingTest, CheckInThenCompleteStoresTheSessionRecord) {
 
   // A checked-in appointment still holds its slot.
   Appointment out;
-  status = Book(Draft(MakePatient(clinic_.name(), "Berta", "Klein").name(), At(monday_, 10, 30)),
-                &out);
+  status = Book(Draft(berta.name(), At(monday_, 10, 30)), &out);
   EXPECT_EQ(ReasonOf(status), "SLOT_TAKEN");
   // And cannot be checked in twice.
   status = CheckIn(booked.name(), &out);
@@ -675,6 +679,7 @@ TEST_F(BookingTest, CompletingABookedAppointmentIsAnInvalidTransition) {
 
 TEST_F(BookingTest, ReschedulingACompletedAppointmentIsAnInvalidTransition) {
   const Appointment booked = MustBook(Draft(patient_.name(), At(monday_, 10)));
+  SetTime(At(monday_, 10));
   Appointment out;
   ASSERT_TRUE(CheckIn(booked.name(), &out).ok());
   ASSERT_TRUE(Complete(booked.name(), clinic::v1::SessionRecord(), &out).ok());

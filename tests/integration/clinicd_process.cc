@@ -92,9 +92,10 @@ bool ClinicdProcess::Start(std::string* error) {
   // must not find the previous run's "listening" line before the child has
   // truncated the file.
   std::ofstream(log_path_, std::ios::trunc).close();
-  pid_ = Spawn({binary_, "--listen=127.0.0.1:0", "--db=" + db_path_,
-                "--plugin_dir=" + dir_ + "/plugins"},
-               dir_ + "/stdout.log", log_path_);
+  std::vector<std::string> args = {binary_, "--listen=127.0.0.1:0", "--db=" + db_path_,
+                                   "--plugin_dir=" + dir_ + "/plugins"};
+  if (!test_clock_.empty()) args.push_back("--test_clock=" + test_clock_);
+  pid_ = Spawn(args, dir_ + "/stdout.log", log_path_);
   if (pid_ <= 0) {
     *error = "cannot spawn " + binary_;
     return false;

@@ -32,6 +32,9 @@ class ClinicdProcess final {
   // The broken plugin fixtures built with the tests.
   static std::string PluginFixture(const std::string& file);
 
+  // Starts the server with a test clock standing at `time` (the --test_clock
+  // flag, RFC 3339 or `now`), from the next Start on.
+  void UseTestClock(const std::string& time) { test_clock_ = time; }
   // Starts `clinicd --listen=127.0.0.1:0 --db=...` and waits for its
   // "listening on" log line; false (with the log in `error`) on failure.
   bool Start(std::string* error);
@@ -64,6 +67,7 @@ class ClinicdProcess final {
   std::string db_path_;
   std::string log_path_;
   pid_t pid_ = -1;
+  std::string test_clock_;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
 };

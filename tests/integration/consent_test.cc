@@ -102,6 +102,9 @@ bool Contains(const std::string& text, const std::string& part) {
 class ConsentTest : public RpcTest {
  protected:
   void SetUp() override {
+    // The server's clock stands at the test's start; check-in tests move it
+    // to the session.
+    UseTestClock(absl::Now());
     RpcTest::SetUp();
     if (HasFatalFailure()) return;
     consents_ = clinic::v1::ConsentService::NewStub(server_.channel());
@@ -323,10 +326,10 @@ TEST_F(ConsentTest, ConsentFormIsTheCurrentVersionWithTheHashOfItsText) {
 // ---------------------------------------------------------------- signing
 
 TEST_F(ConsentTest, SignConsentStampsSignAndExpiryTimesInTheClinicZone) {
-  const absl::Time before = absl::Now();
+  const absl::Time before = Now();
   Consent consent;
   grpc::Status status = Sign(SignRequest(patient_.name()), &consent);
-  const absl::Time after = absl::Now();
+  const absl::Time after = Now();
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   EXPECT_TRUE(Contains(consent.name(), patient_.name() + "/consents/")) << consent.name();
@@ -508,7 +511,7 @@ TEST_F(ConsentTest, WithdrawalFlagsOnlyThisPatientsFutureBookingsAndBlocksCheckI
   const std::vector<Consent> signed_consents = ListConsents(patient_.name());
   ASSERT_EQ(signed_consents.size(), 1u);
 
-  const absl::Time before = absl::Now();
+  const absl::Time before = Now();
   Consent withdrawn;
   grpc::Status status =
       Withdraw(signed_consents[0].name(), "Patient changed her mind.", &withdrawn);
@@ -516,7 +519,7 @@ TEST_F(ConsentTest, WithdrawalFlagsOnlyThisPatientsFutureBookingsAndBlocksCheckI
   EXPECT_EQ(withdrawn.state(), clinic::v1::CONSENT_STATE_WITHDRAWN);
   ASSERT_TRUE(withdrawn.has_withdraw_time());
   EXPECT_GE(FromProto(withdrawn.withdraw_time()), before - absl::Seconds(1));
-  EXPECT_LE(FromProto(withdrawn.withdraw_time()), absl::Now() + absl::Seconds(1));
+  EXPECT_LE(FromProto(withdrawn.withdraw_time()), Now() + absl::Seconds(1));
   EXPECT_EQ(withdrawn.withdraw_reason(), "Patient changed her mind.");
   EXPECT_EQ(ListConsents(patient_.name())[0].state(), clinic::v1::CONSENT_STATE_WITHDRAWN);
 
@@ -532,11 +535,13 @@ TEST_F(ConsentTest, WithdrawalFlagsOnlyThisPatientsFutureBookingsAndBlocksCheckI
   EXPECT_EQ(ListConsents(patient_.name())[0].withdraw_reason(), "Patient changed her mind.");
 
   Appointment checked_in;
+  SetTime(At(monday_, 10));
   status = CheckIn(mine.name(), &checked_in);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ReasonOf(status), "CONSENT_REQUIRED");
   EXPECT_EQ(MetadataOf(status)["reasons"], "CONSENT_REQUIRED");
   EXPECT_EQ(GetAppointment(mine.name()).state(), clinic::v1::APPOINTMENT_STATE_BOOKED);
+  SetTime(At(monday_, 12));
   ASSERT_TRUE(CheckIn(theirs.name(), &checked_in).ok()) << "the other patient is unaffected";
 }
 
@@ -546,7 +551,7 @@ using ScreeningTest = ConsentTest;
 
 TEST_F(ScreeningTest, IsotretinoinAMonthAgoContraindicatesUntilSixCalendarMonthsAfterTheDose) {
   // A month ago at 10:00 Berlin (day capped at 28, so no month clamps it).
-  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), Berlin());
+  const absl::CivilDay today = absl::ToCivilDay(Now(), Berlin());
   const absl::CivilMonth last_month = absl::CivilMonth(today) - 1;
   const absl::CivilDay dose_day(last_month.year(), last_month.month(), std::min(today.day(), 28));
   const absl::Time dose = At(dose_day, 10);
@@ -571,7 +576,7 @@ TEST_F(ScreeningTest, IsotretinoinAMonthAgoContraindicatesUntilSixCalendarMonths
   EXPECT_TRUE(out.has_evaluate_time()) << "evaluated for now when no time is given";
 
   MustSign(patient_.name());
-  const Clearance clearance = ClearanceAt(patient_.name(), absl::Now() + absl::Hours(1));
+  const Clearance clearance = ClearanceAt(patient_.name(), Now() + absl::Hours(1));
   EXPECT_FALSE(clearance.treatable());
   EXPECT_EQ(Reasons(clearance), (Strings{"CONTRAINDICATED"}));
   ASSERT_TRUE(clearance.has_earliest_treatable_time());
@@ -589,6 +594,9 @@ TEST_F(ScreeningTest, EverySeedRuleThroughTheApiAtItsBoundary) {
     clinic::v1::ScreeningOutcome outcome;
     absl::Time window_start;  // answer whose window ends exactly at `session`
   };
+  // Answers are facts that have happened: the clock stands just before the
+  // session, after the latest of them.
+  SetTime(session - absl::Minutes(1));
   const Rule rules[] = {
       {"isotretinoin_last_dose", "isotretinoin_within_6_months",
        clinic::v1::SCREENING_OUTCOME_CONTRAINDICATED, PlusCalendarMonths(session, -6)},
@@ -704,7 +712,7 @@ TEST_F(ScreeningTest, ClinicianReviewIsStoredAndClearsTheSession) {
   EXPECT_EQ(Reasons(ClearanceAt(patient_.name(), At(monday_, 10))),
             (Strings{"REVIEW_REQUIRED"}));
 
-  const absl::Time before = absl::Now();
+  const absl::Time before = Now();
   Screening reviewed;
   grpc::Status status =
       Review(submitted.name(), ClearingReview(practitioner_.name()), &reviewed);
@@ -715,7 +723,7 @@ TEST_F(ScreeningTest, ClinicianReviewIsStoredAndClearsTheSession) {
   EXPECT_EQ(reviewed.review().reason(), "Only a vitamin D supplement; no bleeding risk.");
   ASSERT_TRUE(reviewed.review().has_review_time());
   EXPECT_GE(FromProto(reviewed.review().review_time()), before - absl::Seconds(1));
-  EXPECT_LE(FromProto(reviewed.review().review_time()), absl::Now() + absl::Seconds(1));
+  EXPECT_LE(FromProto(reviewed.review().review_time()), Now() + absl::Seconds(1));
   EXPECT_EQ(reviewed.outcome(), clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW)
       << "the plugin's evaluation is kept beside the review";
 
@@ -753,6 +761,7 @@ TEST_F(ClearanceGateTest, CheckInIsRefusedUntilConsentAndScreeningAreOnFile) {
   const Appointment booked = MustBook(Draft(patient_.name(), At(monday_, 10)));
   ASSERT_FALSE(booked.name().empty()) << "booking needs no consent by default";
 
+  SetTime(At(monday_, 10));
   Appointment out;
   grpc::Status status = CheckIn(booked.name(), &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
@@ -776,7 +785,7 @@ TEST_F(ClearanceGateTest, CheckInIsRefusedUntilConsentAndScreeningAreOnFile) {
 TEST_F(ClearanceGateTest, BookingInsideAScreeningDeferralIsRefusedWithWhenItLifts) {
   const clinic::v1::Practitioner night =
       MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Nacht");
-  const absl::Time now = absl::Now();
+  const absl::Time now = Now();
   const absl::Time dose = absl::FromUnixSeconds(absl::ToUnixSeconds(now - absl::Hours(1)));
   const absl::Time lifts = dose + absl::Hours(24);
   const absl::Time start = QuarterHourFittingTheDay(now + absl::Hours(2));
@@ -806,7 +815,7 @@ TEST_F(ClearanceGateTest, BookingRefusalWithConsentOnFileNamesWhenTheDeferralLif
   MustSign(patient_.name());
   const clinic::v1::Practitioner night =
       MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Nacht");
-  const absl::Time now = absl::Now();
+  const absl::Time now = Now();
   const absl::Time dose = absl::FromUnixSeconds(absl::ToUnixSeconds(now - absl::Hours(1)));
   const absl::Time lifts = dose + absl::Hours(24);
   const absl::Time start = QuarterHourFittingTheDay(now + absl::Hours(2));

@@ -1,5 +1,6 @@
 #include "tests/integration/course_test_base.h"
 
+#include "absl/time/clock.h"
 #include "tests/plugins/berlin_time.h"
 
 namespace clinicd::testing {
@@ -10,6 +11,10 @@ using plugins::test_time::MondayAtLeastDaysAhead;
 using plugins::test_time::ToProto;
 
 void CourseTest::SetUp() {
+  // The server's clock stands at the time the test starts and moves only
+  // when a test moves it (to a session's start to check it in, months on to
+  // a recall), so what happens at each time is exact.
+  UseTestClock(absl::Now());
   RpcTest::SetUp();
   if (HasFatalFailure()) return;
   booking_ = clinic::v1::BookingService::NewStub(server_.channel());
@@ -33,6 +38,7 @@ void CourseTest::SetUp() {
   practitioner_ = MakePractitioner(clinic_.name(), "Dr. Weber", {kMicroneedling});
   patient_ = MakeReachablePatient("Anna", "Schmidt");
   ClearForMicroneedling(patient_.name());
+  screened_[patient_.name()] = Now();
   monday_ = MondayAtLeastDaysAhead(14);
 }
 
@@ -130,10 +136,23 @@ grpc::Status CourseTest::Cancel(const std::string& name, Appointment* out) {
 }
 
 Appointment CourseTest::MustCheckInAndComplete(const std::string& name) {
+  clinic::v1::GetAppointmentRequest get;
+  get.set_name(name);
+  Appointment out;
+  grpc::Status status = booking_->GetAppointment(AuthedContext(admin_key_).get(), get, &out);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  const absl::Time start = absl::FromUnixSeconds(out.start_time().seconds());
+  if (Now() < start) SetTime(start);
+  // On the day, as a clinic does: screened again when the last screening no
+  // longer counts for the session.
+  auto screened = screened_.find(out.patient());
+  if (screened == screened_.end() || start - screened->second > absl::Hours(24 * 29)) {
+    ScreenForMicroneedling(out.patient());
+    screened_[out.patient()] = Now();
+  }
   clinic::v1::CheckInAppointmentRequest check_in;
   check_in.set_name(name);
-  Appointment out;
-  grpc::Status status = booking_->CheckInAppointment(AuthedContext(admin_key_).get(), check_in, &out);
+  status = booking_->CheckInAppointment(AuthedContext(admin_key_).get(), check_in, &out);
   EXPECT_TRUE(status.ok()) << status.error_message();
   clinic::v1::CompleteAppointmentRequest complete;
   complete.set_name(name);

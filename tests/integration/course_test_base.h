@@ -6,6 +6,7 @@
 // who opted in to e-mail and SMS; stubs for booking, follow-up and
 // notifications; and helpers that run an appointment through its life.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,8 @@ class CourseTest : public RpcTest {
   grpc::Status Reschedule(const clinic::v1::Appointment& current, absl::Time start,
                           clinic::v1::Appointment* out);
   grpc::Status Cancel(const std::string& name, clinic::v1::Appointment* out);
-  // Checks in and completes `name`; fails the test when refused.
+  // Moves the clock to the start of `name` (unless it is already later), then
+  // checks it in and completes it; fails the test when refused.
   clinic::v1::Appointment MustCheckInAndComplete(const std::string& name);
 
   // Every notification of the clinic matching the filters, by due time.
@@ -65,6 +67,9 @@ class CourseTest : public RpcTest {
   clinic::v1::Patient patient_;
   // A Monday at least two weeks ahead: the first session's day.
   absl::CivilDay monday_;
+  // When MustCheckInAndComplete last screened each patient (by name); a
+  // patient not listed is screened on the day.
+  std::map<std::string, absl::Time> screened_;
 };
 
 }  // namespace clinicd::testing

@@ -214,12 +214,12 @@ class EventFeedTest : public CourseTest {
 };
 
 TEST_F(EventFeedTest, FromTheBeginningEveryChangeInCommitOrder) {
-  const absl::Time began = absl::Now();
+  const absl::Time began = Now();
   std::vector<Expected> expected = {
       {clinic::v1::EVENT_KIND_CONSENT_SIGNED, consent_, patient_.name()}};
   for (const Expected& e : FirstHalf()) expected.push_back(e);
   for (const Expected& e : SecondHalf()) expected.push_back(e);
-  const absl::Time ended = absl::Now();
+  const absl::Time ended = Now();
 
   const std::vector<Event> events = History(expected.size());
   ExpectEvents(events, expected);

@@ -224,8 +224,9 @@ TEST_F(OutboxTest, BookingQueuesEachPreparationMessageOnEveryOptedInChannel) {
   EXPECT_EQ(Outbox().size(), outbox.size());
 }
 
-TEST_F(OutboxTest, QuietHoursMoveTheTwoHourReminderBeforeTheAppointment) {
+TEST_F(OutboxTest, QuietHoursMoveTheTwoHourReminderToTheEveningBefore) {
   // 09:00 minus two hours is 07:00, inside the 21:00-08:00 quiet hours.
+  // Preparation moves earlier (QUIET_HOURS_SHIFT_EARLIER), not to 08:00.
   const absl::Time start = At(monday_, 9);
   const Appointment appointment = MustBook(Draft(start));
   const std::vector<Notification> outbox = Outbox(appointment.name());
@@ -239,7 +240,8 @@ TEST_F(OutboxTest, QuietHoursMoveTheTwoHourReminderBeforeTheAppointment) {
     if (n.subject() == title) {
       ++moved;
       EXPECT_NE(due, At(monday_, 7)) << "still at the exact offset, inside quiet hours";
-      EXPECT_EQ(absl::ToCivilDay(due, Berlin()), monday_) << InBerlin(due);
+      // quiet_hours.h: a minute before the quiet hours begin.
+      EXPECT_EQ(InBerlin(due), InBerlin(At(monday_ - 1, 20, 59)));
     }
   }
   EXPECT_EQ(moved, 2);
@@ -400,8 +402,10 @@ TEST_F(OutboxTest, CompletionCancelsRemindersAndQueuesAftercareOnTheProtocolsTim
   }
 }
 
-TEST_F(OutboxTest, AftercareFallingInQuietHoursWaitsForTheMorning) {
+TEST_F(OutboxTest, SameEveningAftercareFallingInQuietHoursComesBeforeThem) {
   // An evening session: four hours after 18:00 is 22:00, inside quiet hours.
+  // The plugin marks it QUIET_HOURS_SHIFT_EARLIER: that evening, after the
+  // session's start, rather than the next morning.
   const clinic::v1::Practitioner late =
       MakePractitioner(clinic_.name(), "Dr. Abend", {kMicroneedling}, 9, 21);
   Appointment draft = Draft(At(monday_, 18));
@@ -419,8 +423,7 @@ TEST_F(OutboxTest, AftercareFallingInQuietHoursWaitsForTheMorning) {
     EXPECT_GT(due, At(monday_, 18)) << n.subject();
     if (n.subject() != evening) continue;
     ++moved;
-    // Not sent earlier than advised: the next morning, when quiet hours end.
-    EXPECT_EQ(InBerlin(due), InBerlin(At(monday_ + 1, 8)));
+    EXPECT_EQ(InBerlin(due), InBerlin(At(monday_, 20, 59)));
   }
   EXPECT_EQ(moved, 2);
 }
@@ -451,11 +454,11 @@ TEST_F(OutboxTest, OptingOutAfterBookingSuppressesQueuedMessagesAtClaim) {
   SetQuietHours(false);
   const clinic::v1::Practitioner always =
       MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Immer");
-  Appointment draft = Draft(At(absl::ToCivilDay(absl::Now(), Berlin()) + 2, 12));
+  Appointment draft = Draft(At(absl::ToCivilDay(Now(), Berlin()) + 2, 12));
   draft.set_practitioner(always.name());
   const Appointment booked = MustBook(draft);
   // A week and three days before are past: due at once on both channels.
-  const absl::Time booked_at = absl::Now();
+  const absl::Time booked_at = Now();
   std::vector<Notification> due_now;
   for (const Notification& n : Outbox(booked.name())) {
     if (FromProto(n.due_time()) <= booked_at) due_now.push_back(n);
@@ -488,7 +491,7 @@ TEST_F(OutboxTest, AChangedAddressIsUsedWhenTheMessageIsClaimed) {
   SetQuietHours(false);
   const clinic::v1::Practitioner always =
       MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Immer");
-  Appointment draft = Draft(At(absl::ToCivilDay(absl::Now(), Berlin()) + 2, 12));
+  Appointment draft = Draft(At(absl::ToCivilDay(Now(), Berlin()) + 2, 12));
   draft.set_practitioner(always.name());
   const Appointment booked = MustBook(draft);
 
@@ -527,10 +530,10 @@ TEST_F(OutboxTest, ConsentWithdrawalAlertsTheClinicNamingTheFlaggedAppointment) 
   withdraw.set_name(listed.consents(0).name());
   withdraw.set_reason("changed her mind");
   clinic::v1::Consent withdrawn;
-  const absl::Time before = absl::Now();
+  const absl::Time before = Now();
   status = consents->WithdrawConsent(AuthedContext(admin_key_).get(), withdraw, &withdrawn);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  const absl::Time after = absl::Now();
+  const absl::Time after = Now();
 
   const std::vector<Notification> alerts =
       OfKind(Outbox(), clinic::v1::NOTIFICATION_KIND_CLINIC_ALERT);

@@ -110,15 +110,40 @@ class RecallTest : public CourseTest {
   // empty), books `drafts` as its sessions, checks in and completes each in
   // turn, and returns the series as it is then.
   Series CompleteCourse(std::vector<Appointment> drafts, const std::string& patient = "") {
-    const Series series = MustCreateSeries("melasma", 0, patient);
-    EXPECT_EQ(series.planned_sessions(), static_cast<int>(drafts.size()));
+    return CompleteCourses({{std::move(drafts), patient}}).front();
+  }
+
+  // The same for several patients' courses side by side: every session is
+  // booked first, then the clock walks through them in time order.
+  std::vector<Series> CompleteCourses(
+      std::vector<std::pair<std::vector<Appointment>, std::string>> courses) {
+    std::vector<Series> series;
     std::vector<Appointment> booked;
-    for (Appointment& draft : drafts) {
-      draft.set_series(series.name());
-      booked.push_back(MustBook(draft));
+    for (auto& [drafts, patient] : courses) {
+      series.push_back(MustCreateSeries("melasma", 0, patient));
+      EXPECT_EQ(series.back().planned_sessions(), static_cast<int>(drafts.size()));
+      for (Appointment& draft : drafts) {
+        draft.set_series(series.back().name());
+        booked.push_back(MustBook(draft));
+      }
     }
+    std::sort(booked.begin(), booked.end(), [](const Appointment& a, const Appointment& b) {
+      return a.start_time().seconds() < b.start_time().seconds();
+    });
     for (const Appointment& session : booked) MustCheckInAndComplete(session.name());
-    return GetSeries(series.name());
+    for (Series& s : series) s = GetSeries(s.name());
+    return series;
+  }
+
+  // 10:00 on the first weekday on or after `recall` is due: a maintenance
+  // session the fixture's practitioner can take.
+  absl::Time MaintenanceSlot(const Recall& recall) const {
+    absl::CivilDay day = absl::ToCivilDay(FromProto(recall.due_time()), Berlin());
+    while (absl::GetWeekday(day) == absl::Weekday::saturday ||
+           absl::GetWeekday(day) == absl::Weekday::sunday) {
+      ++day;
+    }
+    return std::max(At(day, 10), FromProto(recall.due_time()));
   }
 
   // The clinic's one recall; fails the test when there is not exactly one.
@@ -274,7 +299,7 @@ TEST_F(RecallTest, NoticesDueInQuietHoursWaitUntilTheyEnd) {
 TEST_F(RecallTest, DueDateOnADayTheMonthLacksIsItsLastDay) {
   // The course ends on a weekday the 31st whose month six later has 30 days
   // or fewer (e.g. 31 March -> 30 September).
-  absl::CivilDay end = absl::ToCivilDay(absl::Now(), Berlin()) + 60;
+  absl::CivilDay end = absl::ToCivilDay(Now(), Berlin()) + 60;
   while (end.day() != 31 || absl::GetWeekday(end) == absl::Weekday::saturday ||
          absl::GetWeekday(end) == absl::Weekday::sunday ||
          (absl::CivilDay(absl::CivilMonth(end) + 7) - 1).day() == 31) {
@@ -316,7 +341,7 @@ TEST_F(RecallTest, BookingTheTreatmentSatisfiesTheRecallAndCancellingItReopens) 
   MustBook(Draft(At(monday_ + 84, 13), "", berta.name()));
   EXPECT_EQ(OnlyRecall().state(), clinic::v1::RECALL_STATE_UPCOMING);
 
-  const Appointment maintenance = MustBook(Draft(At(monday_ + 84, 10)));
+  const Appointment maintenance = MustBook(Draft(MaintenanceSlot(open)));
   Recall recall = OnlyRecall();
   EXPECT_EQ(recall.name(), open.name());
   EXPECT_EQ(recall.state(), clinic::v1::RECALL_STATE_SATISFIED);
@@ -367,10 +392,9 @@ TEST_F(RecallTest, MaintenanceSessionBookedBeforeTheCourseEndsSatisfiesTheRecall
 // ---- Views, filters, pagination -------------------------------------------------
 
 TEST_F(RecallTest, ViewsFilterAndPaginateRecalls) {
-  CompleteCourse(CourseDrafts(10));
   const clinic::v1::Patient berta = MakeReachablePatient("Berta", "Klein");
   ClearForMicroneedling(berta.name());
-  CompleteCourse(CourseDrafts(13, berta.name()), berta.name());
+  CompleteCourses({{CourseDrafts(10), ""}, {CourseDrafts(13, berta.name()), berta.name()}});
 
   const std::vector<Recall> all = Recalls(clinic::v1::RECALL_VIEW_UNSPECIFIED);
   ASSERT_EQ(all.size(), 2u);
@@ -453,11 +477,11 @@ TEST_F(RecallTest, SnoozeHoldsTheNoticesDueBeforeItEnds) {
   const absl::Time last = At(monday_ + 56, 10);
   const absl::Time due_first = CalendarAdd(last, 6, 0);
 
-  // Seven months from now end before the first notice (the course's last
-  // session is at least ten weeks ahead): nothing is held yet.
-  constexpr absl::Duration kSevenMonths = absl::Hours(24 * 213);
+  // Five months from the course's end (now) end before the first notice:
+  // nothing is held yet.
+  constexpr absl::Duration kFiveMonths = absl::Hours(24 * 150);
   Recall out;
-  grpc::Status status = Snooze(recall.name(), kSevenMonths, &out);
+  grpc::Status status = Snooze(recall.name(), kFiveMonths, &out);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(out.state(), clinic::v1::RECALL_STATE_UPCOMING);
   ASSERT_TRUE(out.has_snooze_until_time());
@@ -469,11 +493,11 @@ TEST_F(RecallTest, SnoozeHoldsTheNoticesDueBeforeItEnds) {
     }
   }
 
-  // 300 days end after the six-month notice and before the nine-month one.
-  constexpr absl::Duration kSnooze = absl::Hours(24 * 300);
-  const absl::Time before = absl::Now();
+  // 240 days end after the six-month notice and before the nine-month one.
+  constexpr absl::Duration kSnooze = absl::Hours(24 * 240);
+  const absl::Time before = Now();
   status = Snooze(recall.name(), kSnooze, &out);
-  const absl::Time after = absl::Now();
+  const absl::Time after = Now();
   ASSERT_TRUE(status.ok()) << status.error_message();
   const absl::Time until = FromProto(out.snooze_until_time());
   // now + snooze, moved out of quiet hours.
@@ -505,9 +529,9 @@ TEST_F(RecallTest, AShorterSnoozeBringsHeldNoticesBackToTheirPlannedTimes) {
   const Recall recall = OnlyRecall();
   const absl::Time last = At(monday_ + 56, 10);
   Recall out;
-  ASSERT_TRUE(Snooze(recall.name(), absl::Hours(24 * 300), &out).ok());
-  // Seven months end before every notice's planned time: none is held now.
-  grpc::Status status = Snooze(recall.name(), absl::Hours(24 * 213), &out);
+  ASSERT_TRUE(Snooze(recall.name(), absl::Hours(24 * 240), &out).ok());
+  // Five months end before every notice's planned time: none is held now.
+  grpc::Status status = Snooze(recall.name(), absl::Hours(24 * 150), &out);
   ASSERT_TRUE(status.ok()) << status.error_message();
   for (const Notice& expected : kNotices) {
     for (const auto& [channel, notice] : WithSubject(Outbox(recall.name()), expected.subject)) {
@@ -561,7 +585,7 @@ TEST_F(RecallTest, DismissNeedsAReasonCancelsTheNoticesAndIsFinal) {
 TEST_F(RecallTest, SatisfiedRecallCannotBeSnoozedOrDismissed) {
   CompleteCourse(CourseDrafts());
   const Recall recall = OnlyRecall();
-  MustBook(Draft(At(monday_ + 84, 10)));
+  MustBook(Draft(MaintenanceSlot(recall)));
   ASSERT_EQ(OnlyRecall().state(), clinic::v1::RECALL_STATE_SATISFIED);
 
   Recall out;

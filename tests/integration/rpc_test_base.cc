@@ -59,6 +59,39 @@ void RpcTest::SetUp() {
   ASSERT_TRUE(server_.Start(&error)) << error;
   practice_ = clinic::v1::PracticeService::NewStub(server_.channel());
   patients_ = clinic::v1::PatientService::NewStub(server_.channel());
+  test_clock_ = clinicd::test_clock::v1::TestClockService::NewStub(server_.channel());
+}
+
+void RpcTest::UseTestClock(absl::Time start) {
+  server_.UseTestClock(absl::FormatTime(absl::RFC3339_full, start, absl::UTCTimeZone()));
+}
+
+absl::Time RpcTest::Now() {
+  clinicd::test_clock::v1::TestTime time;
+  const grpc::Status status = test_clock_->GetTestTime(
+      AuthedContext(admin_key_).get(), clinicd::test_clock::v1::GetTestTimeRequest(), &time);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return absl::FromUnixSeconds(time.time().seconds()) + absl::Nanoseconds(time.time().nanos());
+}
+
+void RpcTest::SetTime(absl::Time time) {
+  clinicd::test_clock::v1::SetTestTimeRequest request;
+  const timespec spec = absl::ToTimespec(time);
+  request.mutable_time()->set_seconds(spec.tv_sec);
+  request.mutable_time()->set_nanos(static_cast<int32_t>(spec.tv_nsec));
+  clinicd::test_clock::v1::TestTime reply;
+  const grpc::Status status =
+      test_clock_->SetTestTime(AuthedContext(admin_key_).get(), request, &reply);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+void RpcTest::Advance(absl::Duration step) {
+  clinicd::test_clock::v1::AdvanceTestTimeRequest request;
+  request.mutable_step()->set_seconds(absl::ToInt64Seconds(step));
+  clinicd::test_clock::v1::TestTime reply;
+  const grpc::Status status =
+      test_clock_->AdvanceTestTime(AuthedContext(admin_key_).get(), request, &reply);
+  ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
 void RpcTest::TearDown() {
@@ -194,6 +227,12 @@ void RpcTest::ClearForMicroneedling(const std::string& patient) {
   status = consent->SignConsent(AuthedContext(admin_key_).get(), sign, &signed_consent);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
+  ScreenForMicroneedling(patient);
+}
+
+void RpcTest::ScreenForMicroneedling(const std::string& patient,
+                                     const std::map<std::string, absl::Time>& last_times) {
+  auto consent = clinic::v1::ConsentService::NewStub(server_.channel());
   auto catalog = clinic::v1::TreatmentCatalogService::NewStub(server_.channel());
   clinic::v1::GetTreatmentTypeRequest type_request;
   type_request.set_name("treatmentTypes/microneedling");
@@ -204,12 +243,18 @@ void RpcTest::ClearForMicroneedling(const std::string& patient) {
   screening.mutable_screening()->set_treatment_type(type.name());
   // Every question answered: no times (never), no to yes/no questions.
   for (const auto& question : type.screening_questions()) {
-    screening.mutable_screening()->add_answers()->set_question_id(question.id());
+    clinic::v1::ScreeningAnswer* answer = screening.mutable_screening()->add_answers();
+    answer->set_question_id(question.id());
+    if (auto it = last_times.find(question.id()); it != last_times.end()) {
+      const timespec spec = absl::ToTimespec(it->second);
+      answer->mutable_time()->set_seconds(spec.tv_sec);
+    }
   }
   clinic::v1::Screening submitted;
-  status = consent->SubmitScreening(AuthedContext(admin_key_).get(), screening, &submitted);
+  const grpc::Status status =
+      consent->SubmitScreening(AuthedContext(admin_key_).get(), screening, &submitted);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  ASSERT_EQ(submitted.outcome(), clinic::v1::SCREENING_OUTCOME_CLEARED);
+  if (last_times.empty()) ASSERT_EQ(submitted.outcome(), clinic::v1::SCREENING_OUTCOME_CLEARED);
 }
 
 }  // namespace clinicd::testing

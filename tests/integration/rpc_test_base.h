@@ -12,7 +12,9 @@
 
 #include "clinic/v1/consent_service.grpc.pb.h"
 #include "clinic/v1/patient_service.grpc.pb.h"
+#include "absl/time/time.h"
 #include "clinic/v1/practice_service.grpc.pb.h"
+#include "clinicd/test_clock/v1/test_clock.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "tests/integration/clinicd_process.h"
 
@@ -58,14 +60,31 @@ class RpcTest : public ::testing::Test {
   clinic::v1::Practitioner MakeAroundTheClockPractitioner(const std::string& clinic,
                                                           const std::string& display_name);
 
+  // Runs the server with its test clock standing at `start` (call before
+  // RpcTest::SetUp, e.g. in a fixture's SetUp or constructor).
+  void UseTestClock(absl::Time start);
+  // The server's time now; its clock moves only through the calls below.
+  absl::Time Now();
+  // Stands the test clock at `time` (not before Now()); recalls have caught
+  // up when it returns.
+  void SetTime(absl::Time time);
+  // Moves the test clock on by `step`.
+  void Advance(absl::Duration step);
+
   // Signs the current microneedling consent form for `patient` (typed name)
   // and submits a screening that clears them, so check-in is allowed.
   void ClearForMicroneedling(const std::string& patient);
+  // Submits a microneedling screening for `patient`: yes/no questions no,
+  // time questions at `last_times` (by question id) or never. Without
+  // times it must clear.
+  void ScreenForMicroneedling(const std::string& patient,
+                              const std::map<std::string, absl::Time>& last_times = {});
 
   ClinicdProcess server_;
   std::string admin_key_;
   std::unique_ptr<clinic::v1::PracticeService::Stub> practice_;
   std::unique_ptr<clinic::v1::PatientService::Stub> patients_;
+  std::unique_ptr<clinicd::test_clock::v1::TestClockService::Stub> test_clock_;
 };
 
 }  // namespace clinicd::testing

@@ -186,9 +186,9 @@ TEST_F(SeriesTest, UnknownIndicationTreatmentOrForeignPatientIsRefusedByField) {
 }
 
 TEST_F(SeriesTest, NewSeriesIsPlannedWithSessionOneOpenFromCreation) {
-  const absl::Time before = absl::Now();
+  const absl::Time before = Now();
   const Series series = MustCreateSeries("acne_scars");
-  const absl::Time after = absl::Now();
+  const absl::Time after = Now();
 
   EXPECT_EQ(series.name().rfind(clinic_.name() + "/series/", 0), 0u) << series.name();
   EXPECT_EQ(series.patient(), patient_.name());
@@ -302,9 +302,12 @@ TEST_F(SeriesTest, SessionBeforeItsWindowIsRefusedWithSeriesSpacing) {
     EXPECT_EQ(ParseRfc3339(MetadataOf(status).at("earliest_time")), opens)
         << MetadataOf(status).at("earliest_time");
   }
-  // Exactly at the window's start is fine; so is a session after its window.
+  // Exactly at the window's start is fine, and so is the end of the next
+  // session's window (six weeks on); a day past it is SERIES_WINDOW_CLOSED.
   const Appointment second = MustBook(Draft(opens, series.name()));
-  const Appointment late = MustBook(Draft(At(monday_ + 28 + 49, 10), series.name()));
+  grpc::Status past = Book(Draft(At(monday_ + 28 + 43, 10), series.name()), &out);
+  EXPECT_EQ(ReasonOf(past), "SERIES_WINDOW_CLOSED") << past.error_message();
+  const Appointment late = MustBook(Draft(At(monday_ + 28 + 42, 10), series.name()));
   const Series planned = GetSeries(series.name());
   EXPECT_EQ(planned.sessions(1).appointment(), second.name());
   EXPECT_EQ(planned.sessions(2).appointment(), late.name());
@@ -703,9 +706,9 @@ TEST_F(SeriesTest, PromptLeadIsSevenCalendarDaysAcrossAClockChange) {
   // Session 2's window opens on the Monday after the spring clock change, so
   // the week before it spans the change: the prompt keeps 10:00 local time.
   absl::CivilDay window_monday;
-  for (int year = static_cast<int>(absl::ToCivilYear(absl::Now(), Berlin()).year());; ++year) {
+  for (int year = static_cast<int>(absl::ToCivilYear(Now(), Berlin()).year());; ++year) {
     window_monday = LastWeekdayOf(year, 3, absl::Weekday::sunday) + 1;
-    if (At(window_monday - 28, 10) > absl::Now() + absl::Hours(24)) break;
+    if (At(window_monday - 28, 10) > Now() + absl::Hours(24)) break;
   }
   const Series series = MustCreateSeries("melasma");
   MustCheckInAndComplete(MustBook(Draft(At(window_monday - 28, 10), series.name())).name());

@@ -211,6 +211,32 @@ TEST_F(MicroneedlingProtocolTest, AftercareSaysWhenToCallTheClinic) {
   EXPECT_THAT(first_evening, HasSubstr("fever"));
 }
 
+TEST_F(MicroneedlingProtocolTest, DayZeroAftercareCarriesTheFirstTwoDaysRestrictions) {
+  ASSERT_EQ(protocol_.aftercare(0).id(), "aftercare_first_evening");
+  const std::string first_evening = absl::AsciiStrToLower(protocol_.aftercare(0).body());
+  for (const char* topic :
+       {"48 hours", "make-up", "exercise", "sauna", "steam", "jacuzzi", "sun", "spf 30", "hat"}) {
+    EXPECT_THAT(first_evening, HasSubstr(topic));
+  }
+  // The next day's message reminds of the same rest.
+  const std::string next_day = absl::AsciiStrToLower(protocol_.aftercare(1).body());
+  for (const char* topic : {"make-up", "sauna", "sun", "spf 30"}) {
+    EXPECT_THAT(next_day, HasSubstr(topic));
+  }
+}
+
+TEST_F(MicroneedlingProtocolTest, QuietHoursMoveTheSameEveningAftercareAndPreparationEarlier) {
+  for (const TimedMessage& message : protocol_.aftercare()) {
+    const bool same_evening = message.id() == "aftercare_first_evening";
+    EXPECT_EQ(message.quiet_hours_shift(), same_evening ? clinic::v1::QUIET_HOURS_SHIFT_EARLIER
+                                                        : clinic::v1::QUIET_HOURS_SHIFT_UNSPECIFIED)
+        << message.id();
+  }
+  for (const TimedMessage& message : protocol_.preparation()) {
+    EXPECT_EQ(message.quiet_hours_shift(), clinic::v1::QUIET_HOURS_SHIFT_EARLIER) << message.id();
+  }
+}
+
 TEST_F(MicroneedlingProtocolTest, PreparationAndAftercareIdsDoNotCollide) {
   std::set<std::string> ids;
   ExpectWellFormed(protocol_.preparation(), ids);

@@ -1,0 +1,58 @@
+#include "services/domain/care_window.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/errors.h"
+#include "services/common/proto_time.h"
+
+namespace clinicd::domain {
+namespace {
+
+std::string Local(absl::Time time, const absl::TimeZone& zone) {
+  return absl::FormatTime("%Y-%m-%d %H:%M %Z", time, zone);
+}
+
+std::string Rfc3339(absl::Time time) {
+  return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
+}
+
+}  // namespace
+
+absl::Duration CheckInLead(const clinic::v1::ClinicPolicy& policy) {
+  return policy.has_check_in_lead() ? FromProtoDuration(policy.check_in_lead())
+                                    : kDefaultCheckInLead;
+}
+
+absl::Status CheckInWindow(const clinic::v1::ClinicPolicy& policy, const absl::TimeZone& zone,
+                           absl::Time start, absl::Time end, absl::Time now) {
+  const absl::Time opens = start - CheckInLead(policy);
+  if (now < opens) {
+    return ErrorWithReason(
+        absl::StatusCode::kFailedPrecondition, "TOO_EARLY",
+        absl::StrCat("check-in for the session at ", Local(start, zone), " opens at ",
+                     Local(opens, zone)),
+        {{"earliest_time", Rfc3339(opens)}});
+  }
+  if (now > end) {
+    return ErrorWithReason(
+        absl::StatusCode::kFailedPrecondition, "TOO_LATE",
+        absl::StrCat("the session ended at ", Local(end, zone),
+                     "; mark it as a no-show, or reschedule it"),
+        {{"end_time", Rfc3339(end)}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CompletionWindow(const absl::TimeZone& zone, absl::Time start, absl::Time now) {
+  if (now < start) {
+    return ErrorWithReason(
+        absl::StatusCode::kFailedPrecondition, "TOO_EARLY",
+        absl::StrCat("a session can be completed only once it has started (", Local(start, zone),
+                     ")"),
+        {{"earliest_time", Rfc3339(start)}});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace clinicd::domain
