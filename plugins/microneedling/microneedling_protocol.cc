@@ -164,6 +164,22 @@ void AddMessage(google::protobuf::RepeatedPtrField<clinic::v1::TimedMessage>* me
   message->set_quiet_hours_shift(shift);
 }
 
+// A qualified practitioner looks at the skin and agrees the plan before the
+// first session: half an hour, any room, a reminder the day before.
+void AddConsultation(TreatmentType& type) {
+  clinic::v1::ConsultationRule* visit = type.mutable_consultation_visit();
+  visit->set_required(true);
+  visit->mutable_duration()->set_seconds(30 * 60);
+  AddMessage(visit->mutable_reminders(), "consultation_day_before", Days(-1),
+             "Your skin consultation is coming up",
+             "Before your first microneedling session, one of our practitioners will look at "
+             "your skin with you, talk through what you would like to improve and agree a plan: "
+             "how many sessions, how far apart and how deep. Please come without make-up if you "
+             "can, and bring a list of any medicines, supplements and skincare products you use. "
+             "There is no treatment at this visit.",
+             clinic::v1::QUIET_HOURS_SHIFT_EARLIER);
+}
+
 void AddPreparation(TreatmentType& type) {
   auto* preparation = type.mutable_preparation();
   AddMessage(preparation, "prep_pause_peels_and_laser", Days(-7),
@@ -344,6 +360,7 @@ TreatmentType MicroneedlingProtocol() {
   type.add_required_room_capabilities("microneedling_device");
   AddIndications(type);
   AddScreening(type);
+  AddConsultation(type);
   AddPreparation(type);
   AddConsentForm(type);
   AddAftercare(type);

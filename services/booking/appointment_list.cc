@@ -58,6 +58,13 @@ absl::StatusOr<clinic::v1::ListAppointmentsResponse> ListAppointments(
     absl::StrAppend(&states, states.empty() ? "" : ", ", state);
   }
   if (!states.empty()) absl::StrAppend(&sql, " AND state IN (", states, ")");
+  if (request.kind() != clinic::v1::VISIT_KIND_UNSPECIFIED) {
+    if (!clinic::v1::VisitKind_IsValid(request.kind())) {
+      violations.Add("kind", "must be a valid visit kind");
+    } else {
+      absl::StrAppend(&sql, " AND visit_kind = ", static_cast<int>(request.kind()));
+    }
+  }
   sql += " ORDER BY start_time, id LIMIT ?2";
   absl::StatusOr<int> limit = EffectivePageSize(request.page_size());
   if (!limit.ok()) return limit.status();

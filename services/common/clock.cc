@@ -5,15 +5,23 @@
 
 namespace clinicd {
 
+namespace {
+
+// Times are stored and compared at microseconds (the database's precision):
+// a time read back must equal the "now" it was written at.
+absl::Time Micros(absl::Time time) { return absl::FromUnixMicros(absl::ToUnixMicros(time)); }
+
+}  // namespace
+
 std::unique_ptr<Clock> Clock::StandingAt(absl::Time start) {
   auto clock = std::make_unique<Clock>();
   clock->is_test_ = true;
-  clock->test_now_ = start;
+  clock->test_now_ = Micros(start);
   return clock;
 }
 
 absl::Time Clock::Now() const {
-  if (!is_test_) return absl::Now();
+  if (!is_test_) return Micros(absl::Now());
   absl::MutexLock lock(&mu_);
   return test_now_;
 }
@@ -30,7 +38,7 @@ absl::Status Clock::Set(absl::Time time) {
           "time: the test clock only moves forward; it is ",
           absl::FormatTime(absl::RFC3339_full, test_now_, absl::UTCTimeZone())));
     }
-    test_now_ = time;
+    test_now_ = Micros(time);
     listeners = listeners_;
   }
   for (const auto& listener : listeners) listener();

@@ -32,7 +32,8 @@ class Clock final {
   Clock(const Clock&) = delete;
   Clock& operator=(const Clock&) = delete;
 
-  // The current time: the system's, or the test clock's setting.
+  // The current time, to the microsecond: the system's, or the test clock's
+  // setting.
   absl::Time Now() const;
 
   // True for a test clock.

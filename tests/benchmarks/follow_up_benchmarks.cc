@@ -71,6 +71,8 @@ class BookingClinic {
     CheckOk(created_room.status(), "creating the room");
     room_ = created_room->name();
     resources::ResourceCrud<clinic::v1::Patient> crud(clinic_.db(), patient::PatientKind());
+    resources::ResourceCrud<clinic::v1::Appointment> appointments(
+        clinic_.db(), booking::AppointmentKind(*registry_));
     for (int i = 0; i < patients; ++i) {
       clinic::v1::Patient patient;
       patient.set_given_name("Anna");
@@ -87,6 +89,30 @@ class BookingClinic {
           crud.Create(clinic_.admin(), clinic_.clinic(), patient, patient_request, "");
       CheckOk(made.status(), "creating a patient");
       patients_.push_back(made->name());
+      // Microneedling asks for a consultation before a first session: one
+      // the day before the first booking day, recorded as suitable.
+      clinic::v1::Appointment consultation;
+      consultation.set_patient(made->name());
+      consultation.set_treatment_type("treatmentTypes/microneedling");
+      consultation.set_kind(clinic::v1::VISIT_KIND_CONSULTATION);
+      consultation.set_practitioner(practitioner_);
+      consultation.set_room(room_);
+      *consultation.mutable_start_time() =
+          ToProtoTime(absl::FromCivil(absl::CivilMinute(first_day_ - 1) + 10 * 60, berlin_));
+      clinic::v1::CreateAppointmentRequest consult_request;
+      absl::StatusOr<clinic::v1::Appointment> booked = appointments.Create(
+          clinic_.admin(), clinic_.clinic(), consultation, consult_request, "");
+      CheckOk(booked.status(), "booking a consultation");
+      CheckOk(appointments
+                  .Modify(clinic_.admin(), booked->name(), "",
+                          [](store::Transaction&, clinic::v1::Appointment& visit) {
+                            visit.set_state(clinic::v1::APPOINTMENT_STATE_COMPLETED);
+                            visit.mutable_consultation_outcome()->set_suitable(true);
+                            visit.mutable_consultation_outcome()->set_indication("melasma");
+                            return absl::OkStatus();
+                          })
+                  .status(),
+              "recording a consultation");
     }
   }
 

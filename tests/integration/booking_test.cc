@@ -188,8 +188,11 @@ class BookingTest : public RpcTest {
     return out;
   }
 
+  // The clinic's treatment sessions matching `request` (the patients'
+  // consultations, made when they were created, left out).
   std::vector<std::string> ListNames(clinic::v1::ListAppointmentsRequest request) {
     request.set_parent(clinic_.name());
+    request.set_kind(clinic::v1::VISIT_KIND_TREATMENT);
     clinic::v1::ListAppointmentsResponse response;
     grpc::Status status =
         booking_->ListAppointments(AuthedContext(admin_key_).get(), request, &response);

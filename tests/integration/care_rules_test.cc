@@ -397,5 +397,126 @@ TEST_F(CareRulesTest, ANewCourseWaitsForTheRepeatIntervalAndMaintenanceForTheRec
   EXPECT_EQ(recalls[0].state(), clinic::v1::RECALL_STATE_SATISFIED);
 }
 
+TEST_F(CareRulesTest, AFirstSessionNeedsAConsultationThatFoundThePatientSuitable) {
+  const clinic::v1::Patient new_patient =
+      MakePatient(clinic_.name(), "Nora", "Neu", "", /*consulted=*/false);
+  ClearForMicroneedling(new_patient.name(), /*consult=*/false);
+  Appointment out;
+  grpc::Status status = Book(Draft(At(monday_, 10), "", new_patient.name()), &out);
+  EXPECT_EQ(ReasonOf(status), "CONSULTATION_REQUIRED") << status.error_message();
+  EXPECT_NE(MetadataOf(status)["advice_CONSULTATION_REQUIRED"].find("consultation"),
+            std::string::npos);
+
+  // A consultation: any room will do, no consent or screening needed.
+  const clinic::v1::Room office = MakeRoom(clinic_.name(), "Sprechzimmer", {});
+  Appointment consultation = Draft(At(monday_ - 7, 15), "", new_patient.name());
+  consultation.set_kind(clinic::v1::VISIT_KIND_CONSULTATION);
+  consultation.set_room(office.name());
+  Appointment with_numbing = consultation;
+  with_numbing.set_numbing(true);
+  EXPECT_EQ(BadFieldsOf(Book(with_numbing, &out)),
+            (std::set<std::string>{"appointment.numbing"}));
+  const Appointment visit = MustBook(consultation);
+  EXPECT_EQ(visit.kind(), clinic::v1::VISIT_KIND_CONSULTATION);
+  EXPECT_EQ(FromProto(visit.end_time()), At(monday_ - 7, 15, 30)) << "half an hour";
+
+  // One booked after the session does not count; the one before does.
+  status = Book(Draft(At(monday_ - 7, 14), "", new_patient.name()), &out);
+  EXPECT_EQ(ReasonOf(status), "CONSULTATION_REQUIRED") << "a session before the consultation";
+  const Appointment first = MustBook(Draft(At(monday_, 10), "", new_patient.name()));
+
+  // The outcome is recorded once the consultation has started and the
+  // patient checked in; a treatment session has no outcome to record.
+  clinic::v1::RecordConsultationOutcomeRequest record;
+  record.set_name(visit.name());
+  record.mutable_outcome()->set_suitable(true);
+  record.mutable_outcome()->set_indication("acne_scars");
+  record.mutable_outcome()->set_planned_needle_depth_mm(1.5);
+  SetTime(At(monday_ - 7, 14, 30));
+  ASSERT_TRUE(CheckIn(visit.name(), &out).ok()) << "no consent or screening needed";
+  SetTime(At(monday_ - 7, 15) - absl::Seconds(1));
+  status = booking_->RecordConsultationOutcome(AuthedContext(clinician_key_).get(), record, &out);
+  EXPECT_EQ(ReasonOf(status), "TOO_EARLY") << status.error_message();
+  SetTime(At(monday_ - 7, 15));
+  status = Complete(visit.name(), &out);
+  EXPECT_EQ(ReasonOf(status), "CONSULTATION_OUTCOME_REQUIRED") << status.error_message();
+  clinic::v1::RecordConsultationOutcomeRequest bad = record;
+  bad.mutable_outcome()->set_indication("tattoos");
+  status = booking_->RecordConsultationOutcome(AuthedContext(clinician_key_).get(), bad, &out);
+  EXPECT_EQ(BadFieldsOf(status), (std::set<std::string>{"outcome.indication"}));
+  status = booking_->RecordConsultationOutcome(AuthedContext(front_desk_key_).get(), record, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  // Until it is recorded, the first session cannot be checked in.
+  status = booking_->RecordConsultationOutcome(AuthedContext(clinician_key_).get(), record, &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(out.state(), clinic::v1::APPOINTMENT_STATE_COMPLETED);
+  EXPECT_TRUE(out.consultation_outcome().suitable());
+  EXPECT_FALSE(out.consultation_outcome().recorded_by().empty());
+  EXPECT_EQ(FromProto(out.consultation_outcome().record_time()), Now());
+
+  // The series plans from the consultation's indication when given none.
+  clinic::v1::Series series;
+  series.set_patient(new_patient.name());
+  series.set_treatment_type(kMicroneedling);
+  clinic::v1::Series planned;
+  status = CreateSeries(series, &planned);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(planned.indication(), "acne_scars");
+  EXPECT_EQ(planned.planned_sessions(), 6) << "scars: six to eight sessions";
+
+  SetTime(At(monday_, 9, 30));
+  ScreenForMicroneedling(new_patient.name());
+  status = CheckIn(first.name(), &out);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(CareRulesTest, AConsultationThatFoundThePatientUnsuitableBlocksTheFirstSession) {
+  const clinic::v1::Patient new_patient =
+      MakePatient(clinic_.name(), "Otto", "Ohne", "", /*consulted=*/false);
+  ClearForMicroneedling(new_patient.name(), /*consult=*/false);
+  Appointment consultation = Draft(At(monday_ - 7, 15), "", new_patient.name());
+  consultation.set_kind(clinic::v1::VISIT_KIND_CONSULTATION);
+  const Appointment visit = MustBook(consultation);
+  const Appointment first = MustBook(Draft(At(monday_, 10), "", new_patient.name()));
+  SetTime(At(monday_ - 7, 15));
+  Appointment out;
+  ASSERT_TRUE(CheckIn(visit.name(), &out).ok());
+  clinic::v1::RecordConsultationOutcomeRequest record;
+  record.set_name(visit.name());
+  record.mutable_outcome()->set_suitable(false);
+  record.mutable_outcome()->set_notes("active acne on the cheeks; treat that first");
+  grpc::Status status =
+      booking_->RecordConsultationOutcome(AuthedContext(clinician_key_).get(), record, &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  SetTime(At(monday_, 9, 30));
+  status = CheckIn(first.name(), &out);
+  EXPECT_EQ(ReasonOf(status), "CONSULTATION_REQUIRED") << status.error_message();
+  EXPECT_NE(status.error_message().find("not suitable"), std::string::npos);
+  // Nor can another first session be booked.
+  ASSERT_TRUE(Cancel(first.name(), &out).ok());
+  status = Book(Draft(At(monday_ + 1, 10), "", new_patient.name()), &out);
+  EXPECT_EQ(ReasonOf(status), "CONSULTATION_REQUIRED") << status.error_message();
+  EXPECT_NE(status.error_message().find("not suitable"), std::string::npos);
+
+  // A consultation search offers any room, at the consultation's length.
+  clinic::v1::SearchAvailabilityRequest search;
+  search.set_parent(clinic_.name());
+  search.set_treatment_type(kMicroneedling);
+  search.set_kind(clinic::v1::VISIT_KIND_CONSULTATION);
+  search.set_patient(new_patient.name());
+  search.mutable_start_date()->set_year(static_cast<int32_t>((monday_ + 1).year()));
+  search.mutable_start_date()->set_month((monday_ + 1).month());
+  search.mutable_start_date()->set_day((monday_ + 1).day());
+  search.set_page_size(1);
+  clinic::v1::SearchAvailabilityResponse found;
+  status = booking_->SearchAvailability(AuthedContext(admin_key_).get(), search, &found);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(found.slots_size(), 1);
+  EXPECT_EQ(FromProto(found.slots(0).end_time()) - FromProto(found.slots(0).start_time()),
+            absl::Minutes(30));
+}
+
 }  // namespace
 }  // namespace clinicd::testing

@@ -60,6 +60,7 @@ clinic::v1::Patient CourseTest::MakeReachablePatient(
   clinic::v1::Patient created;
   grpc::Status status = patients_->CreatePatient(AuthedContext(admin_key_).get(), request, &created);
   EXPECT_TRUE(status.ok()) << status.error_message();
+  if (status.ok() && uses_test_clock_) ConsultForMicroneedling(created.name());
   return created;
 }
 

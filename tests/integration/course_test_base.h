@@ -26,7 +26,7 @@ class CourseTest : public RpcTest {
   void SetUp() override;
 
   // A patient of the fixture's clinic with e-mail and phone who opted in to
-  // the given channels.
+  // the given channels, consulted for microneedling (see MakePatient).
   clinic::v1::Patient MakeReachablePatient(const std::string& given, const std::string& family,
                                            const std::vector<clinic::v1::NotificationChannel>&
                                                channels = {clinic::v1::NOTIFICATION_CHANNEL_EMAIL,

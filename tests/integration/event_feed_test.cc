@@ -109,6 +109,23 @@ class EventFeedTest : public CourseTest {
     ASSERT_TRUE(status.ok()) << status.error_message();
     ASSERT_EQ(listed.consents_size(), 1);
     consent_ = listed.consents(0).name();
+    prelude_ = Consultation(patient_.name());
+    prelude_.push_back({clinic::v1::EVENT_KIND_CONSENT_SIGNED, consent_, patient_.name()});
+  }
+
+  // The events of `patient`'s consultation, made when the patient was created.
+  std::vector<Expected> Consultation(const std::string& patient) {
+    const std::string visit = consulted_[patient];
+    EXPECT_FALSE(visit.empty()) << patient << " had no consultation";
+    return {{clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, visit, patient},
+            {clinic::v1::EVENT_KIND_APPOINTMENT_CHECKED_IN, visit, patient},
+            {clinic::v1::EVENT_KIND_APPOINTMENT_COMPLETED, visit, patient}};
+  }
+
+  // `a` followed by `b`.
+  static std::vector<Expected> Then(std::vector<Expected> a, const std::vector<Expected>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
   }
 
   // Reads the feed with `key` until at least `count` events arrived (then
@@ -168,6 +185,7 @@ class EventFeedTest : public CourseTest {
         {clinic::v1::EVENT_KIND_APPOINTMENT_COMPLETED, first.name(), patient_.name()});
 
     const clinic::v1::Patient other = MakeReachablePatient("Otto", "Anders");
+    for (const Expected& e : Consultation(other.name())) expected.push_back(e);
     const Appointment theirs = MustBook(Draft(At(monday_ + 1, 10), "", other.name()));
     expected.push_back({clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, theirs.name(), other.name()});
     Appointment cancelled;
@@ -210,13 +228,14 @@ class EventFeedTest : public CourseTest {
   std::unique_ptr<clinic::v1::ConsentService::Stub> consents_;
   // The fixture patient's consent, signed in SetUp.
   std::string consent_;
+  // What the feed holds after SetUp: the fixture patient's consultation and consent.
+  std::vector<Expected> prelude_;
   clinic::v1::Series series_;
 };
 
 TEST_F(EventFeedTest, FromTheBeginningEveryChangeInCommitOrder) {
   const absl::Time began = Now();
-  std::vector<Expected> expected = {
-      {clinic::v1::EVENT_KIND_CONSENT_SIGNED, consent_, patient_.name()}};
+  std::vector<Expected> expected = prelude_;
   for (const Expected& e : FirstHalf()) expected.push_back(e);
   for (const Expected& e : SecondHalf()) expected.push_back(e);
   const absl::Time ended = Now();
@@ -225,8 +244,8 @@ TEST_F(EventFeedTest, FromTheBeginningEveryChangeInCommitOrder) {
   ExpectEvents(events, expected);
   for (size_t i = 0; i < events.size(); ++i) {
     const absl::Time time = FromProto(events[i].event_time());
-    // The consent was signed in SetUp, before `began`.
-    if (i > 0) {
+    // The prelude happened in SetUp, before `began`.
+    if (i >= prelude_.size()) {
       EXPECT_GE(time, began - absl::Seconds(1)) << InUtc(time);
     }
     EXPECT_LE(time, ended + absl::Seconds(1)) << InUtc(time);
@@ -244,7 +263,7 @@ TEST_F(EventFeedTest, FromTheBeginningEveryChangeInCommitOrder) {
 }
 
 TEST_F(EventFeedTest, ResumingAfterACursorContinuesWithExactlyTheNextEvent) {
-  const size_t first_half = 1 + FirstHalf().size();
+  const size_t first_half = prelude_.size() + FirstHalf().size();
   const std::vector<Event> before = History(first_half);
   ASSERT_EQ(before.size(), first_half);
 
@@ -310,10 +329,11 @@ TEST_F(EventFeedTest, AChangeMadeWhileTheStreamIsOpenArrivesWithinSeconds) {
            events.size() >= count;
   };
 
-  EXPECT_TRUE(wait_for(1)) << "the backlog (the fixture's consent) did not arrive";
+  const size_t backlog = prelude_.size();
+  EXPECT_TRUE(wait_for(backlog)) << "the backlog (the fixture's consultation and consent) did not arrive";
   absl::Time sent = absl::Now();
   const Appointment booked = MustBook(Draft(At(monday_, 10)));
-  EXPECT_TRUE(wait_for(2)) << "the booking did not arrive within 10 s";
+  EXPECT_TRUE(wait_for(backlog + 1)) << "the booking did not arrive within 10 s";
   absl::Duration latency = absl::Now() - sent;
   EXPECT_LT(latency, absl::Seconds(5)) << "booking took " << latency << " to arrive";
 
@@ -321,17 +341,18 @@ TEST_F(EventFeedTest, AChangeMadeWhileTheStreamIsOpenArrivesWithinSeconds) {
   Appointment cancelled;
   grpc::Status status = Cancel(booked.name(), &cancelled);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_TRUE(wait_for(3)) << "the cancellation did not arrive within 10 s";
+  EXPECT_TRUE(wait_for(backlog + 2)) << "the cancellation did not arrive within 10 s";
   latency = absl::Now() - sent;
   EXPECT_LT(latency, absl::Seconds(5)) << "cancellation took " << latency << " to arrive";
 
   context->TryCancel();
   watcher.join();
   EXPECT_EQ(ended_with.error_code(), grpc::StatusCode::CANCELLED) << ended_with.error_message();
-  ExpectEvents(events, {{clinic::v1::EVENT_KIND_CONSENT_SIGNED, consent_, patient_.name()},
-                        {clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, booked.name(), patient_.name()},
-                        {clinic::v1::EVENT_KIND_APPOINTMENT_CANCELLED, booked.name(),
-                         patient_.name()}});
+  ExpectEvents(events,
+               Then(prelude_,
+                    {{clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, booked.name(), patient_.name()},
+                     {clinic::v1::EVENT_KIND_APPOINTMENT_CANCELLED, booked.name(),
+                      patient_.name()}}));
 }
 
 TEST_F(EventFeedTest, AnInvalidCursorOrRoleIsRefused) {
@@ -355,14 +376,14 @@ TEST_F(EventFeedTest, AnInvalidCursorOrRoleIsRefused) {
 }
 
 TEST_F(EventFeedTest, ACursorPastTheNewestEventIsRefusedNotSkippedTo) {
-  // The fixture signed a consent: the feed holds one event.
-  const Watched all = Watch(integration_key_, Request(), 1, absl::Seconds(10));
-  ASSERT_EQ(all.events.size(), 1u);
+  // The fixture consulted the patient and signed a consent: the feed holds the prelude.
+  const Watched all = Watch(integration_key_, Request(), prelude_.size(), absl::Seconds(10));
+  ASSERT_EQ(all.events.size(), prelude_.size());
   const Watched ahead = Watch(integration_key_, Request("", "ev1-999999"), 1, absl::Seconds(10));
   EXPECT_EQ(ahead.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
       << ahead.status.error_message();
   EXPECT_EQ(ReasonOf(ahead.status), "CURSOR_AHEAD_OF_FEED");
-  EXPECT_EQ(MetadataOf(ahead.status)["last_cursor"], all.events[0].cursor());
+  EXPECT_EQ(MetadataOf(ahead.status)["last_cursor"], all.events.back().cursor());
   for (const std::string cursor : {"ev1-+1", "ev1- 1", "ev1-01"}) {
     const Watched watched = Watch(integration_key_, Request("", cursor), 1, absl::Seconds(10));
     EXPECT_EQ(watched.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << cursor;
@@ -393,12 +414,12 @@ TEST_F(EventFeedTest, AKeyOrParentLimitedToOneClinicSeesOnlyItsEvents) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   const Appointment mine = MustBook(Draft(At(monday_, 10)));
 
-  const std::vector<Expected> ours = {
-      {clinic::v1::EVENT_KIND_CONSENT_SIGNED, consent_, patient_.name()},
-      {clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, mine.name(), patient_.name()}};
-  const std::vector<Expected> theirs_expected = {
-      {clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, theirs.name(), other_patient.name()},
-      {clinic::v1::EVENT_KIND_APPOINTMENT_CANCELLED, theirs.name(), other_patient.name()}};
+  const std::vector<Expected> ours =
+      Then(prelude_, {{clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, mine.name(), patient_.name()}});
+  const std::vector<Expected> theirs_expected = Then(
+      Consultation(other_patient.name()),
+      {{clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED, theirs.name(), other_patient.name()},
+       {clinic::v1::EVENT_KIND_APPOINTMENT_CANCELLED, theirs.name(), other_patient.name()}});
 
   const std::string clinic_id = clinic_.name().substr(clinic_.name().find('/') + 1);
   const std::string ours_only = server_.CreateKey("integration", clinic_id);
@@ -417,12 +438,13 @@ TEST_F(EventFeedTest, AKeyOrParentLimitedToOneClinicSeesOnlyItsEvents) {
   ExpectEvents(History(theirs_expected.size(), other.name()), theirs_expected);
   ExpectEvents(History(ours.size(), clinic_.name()), ours);
   // Without one, everything, in commit order.
-  ExpectEvents(History(4), {ours[0], theirs_expected[0], theirs_expected[1], ours[1]});
+  const size_t total = ours.size() + theirs_expected.size();
+  ExpectEvents(History(total), Then(Then(prelude_, theirs_expected), {ours.back()}));
   // Resuming with a parent skips the other clinic's events too.
-  const std::vector<Event> all = History(4);
-  ASSERT_EQ(all.size(), 4u);
-  watched = Watch(integration_key_, Request(clinic_.name(), all[0].cursor()), 1);
-  ExpectEvents(watched.events, {ours[1]});
+  const std::vector<Event> all = History(total);
+  ASSERT_EQ(all.size(), total);
+  watched = Watch(integration_key_, Request(clinic_.name(), all[prelude_.size() - 1].cursor()), 1);
+  ExpectEvents(watched.events, {ours.back()});
 }
 
 TEST_F(EventFeedTest, AStreamEndsUnavailableWhenTheServerStopsAndResumesAfterARestart) {
@@ -433,10 +455,11 @@ TEST_F(EventFeedTest, AStreamEndsUnavailableWhenTheServerStopsAndResumesAfterARe
       notifications_->WatchEvents(context.get(), Request());
   std::vector<Event> seen;
   WatchEventsResponse response;
-  while (seen.size() < 2 && reader->Read(&response)) {
+  const size_t before_stop = prelude_.size() + 1;
+  while (seen.size() < before_stop && reader->Read(&response)) {
     seen.insert(seen.end(), response.events().begin(), response.events().end());
   }
-  ASSERT_EQ(seen.size(), 2u) << Describe(seen);
+  ASSERT_EQ(seen.size(), before_stop) << Describe(seen);
 
   // The open stream must not hold up the drain, and tells the client to come back.
   const absl::Time stopping = absl::Now();
@@ -447,7 +470,7 @@ TEST_F(EventFeedTest, AStreamEndsUnavailableWhenTheServerStopsAndResumesAfterARe
   }
   const grpc::Status ended = reader->Finish();
   EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE) << ended.error_message();
-  EXPECT_EQ(seen.size(), 2u) << Describe(seen);
+  EXPECT_EQ(seen.size(), before_stop) << Describe(seen);
 
   // Start() waits for a "listening on" line in the server's log, next to
   // its database; the stopped server's line must not be taken for the new one's.
@@ -468,7 +491,7 @@ TEST_F(EventFeedTest, AStreamEndsUnavailableWhenTheServerStopsAndResumesAfterARe
                {{clinic::v1::EVENT_KIND_APPOINTMENT_CANCELLED, first.name(), patient_.name()}});
   std::vector<Event> stitched = seen;
   stitched.insert(stitched.end(), resumed.events.begin(), resumed.events.end());
-  EXPECT_EQ(Cursors(stitched), Cursors(History(3)));
+  EXPECT_EQ(Cursors(stitched), Cursors(History(before_stop + 1)));
 }
 
 }  // namespace

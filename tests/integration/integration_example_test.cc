@@ -68,10 +68,15 @@ class IntegrationExampleTest : public CourseTest {
 TEST_F(IntegrationExampleTest, MirrorsAppointmentsAndResumesAfterItsCursor) {
   const clinic::v1::Appointment first = MustBook(Draft(At(monday_, 10)));
   std::vector<std::string> applied = RunMirror();
-  // The fixture's consent signature, then the booking.
-  ASSERT_EQ(applied.size(), 2u) << ::testing::PrintToString(applied);
-  EXPECT_NE(applied[0].find("EVENT_KIND_CONSENT_SIGNED"), std::string::npos);
-  EXPECT_NE(applied[1].find("EVENT_KIND_APPOINTMENT_BOOKED " + first.name()), std::string::npos);
+  // The fixture patient's consultation (booked, checked in, completed) and
+  // consent signature, then the booking.
+  ASSERT_EQ(applied.size(), 5u) << ::testing::PrintToString(applied);
+  const std::string consultation = consulted_[patient_.name()];
+  EXPECT_NE(applied[0].find("EVENT_KIND_APPOINTMENT_BOOKED " + consultation), std::string::npos);
+  EXPECT_NE(applied[2].find("EVENT_KIND_APPOINTMENT_COMPLETED " + consultation), std::string::npos);
+  EXPECT_NE(applied[3].find("EVENT_KIND_CONSENT_SIGNED"), std::string::npos);
+  EXPECT_NE(applied[4].find("EVENT_KIND_APPOINTMENT_BOOKED " + first.name()), std::string::npos);
+  EXPECT_EQ(MirroredState(consultation), "APPOINTMENT_STATE_COMPLETED");
   EXPECT_EQ(MirroredState(first.name()), "APPOINTMENT_STATE_BOOKED");
 
   clinic::v1::Appointment cancelled;

@@ -520,6 +520,7 @@ TEST_F(NotificationClaimsTest, KeysAndParentsLimitClaimsToOneClinic) {
   consent->set_opted_in(true);
   clinic::v1::Patient other_patient;
   ASSERT_TRUE(patients_->CreatePatient(AuthedContext(admin_key_).get(), create, &other_patient).ok());
+  ConsultForMicroneedling(other_patient.name());
   clinic::v1::CreateAppointmentRequest book;
   book.set_parent(other.name());
   *book.mutable_appointment() = Draft(At(soon_, 12), "", other_patient.name());

@@ -1,5 +1,7 @@
 #include "tests/integration/rpc_test_base.h"
 
+#include "absl/time/civil_time.h"
+#include "clinic/v1/booking_service.grpc.pb.h"
 #include "clinic/v1/treatment_catalog_service.grpc.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -63,6 +65,7 @@ void RpcTest::SetUp() {
 }
 
 void RpcTest::UseTestClock(absl::Time start) {
+  uses_test_clock_ = true;
   server_.UseTestClock(absl::FormatTime(absl::RFC3339_full, start, absl::UTCTimeZone()));
 }
 
@@ -116,7 +119,7 @@ clinic::v1::Clinic RpcTest::MakeClinic(const std::string& display_name) {
 clinic::v1::Patient RpcTest::MakePatient(const std::string& clinic,
                                          const std::string& given,
                                          const std::string& family,
-                                         const std::string& phone) {
+                                         const std::string& phone, bool consulted) {
   clinic::v1::CreatePatientRequest request;
   request.set_parent(clinic);
   request.mutable_patient()->set_given_name(given);
@@ -126,6 +129,7 @@ clinic::v1::Patient RpcTest::MakePatient(const std::string& clinic,
   grpc::Status status =
       patients_->CreatePatient(AuthedContext(admin_key_).get(), request, &patient);
   EXPECT_TRUE(status.ok()) << status.error_message();
+  if (status.ok() && consulted && uses_test_clock_) ConsultForMicroneedling(patient.name());
   return patient;
 }
 
@@ -208,7 +212,7 @@ clinic::v1::Practitioner RpcTest::MakeAroundTheClockPractitioner(
   return created;
 }
 
-void RpcTest::ClearForMicroneedling(const std::string& patient) {
+void RpcTest::ClearForMicroneedling(const std::string& patient, bool consult) {
   auto consent = clinic::v1::ConsentService::NewStub(server_.channel());
   clinic::v1::GetConsentFormRequest form_request;
   form_request.set_treatment_type("treatmentTypes/microneedling");
@@ -228,6 +232,71 @@ void RpcTest::ClearForMicroneedling(const std::string& patient) {
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   ScreenForMicroneedling(patient);
+  if (consult && !consulted_.count(patient)) ConsultForMicroneedling(patient);
+}
+
+void RpcTest::ConsultForMicroneedling(const std::string& patient) {
+  const std::string clinic = patient.substr(0, patient.find("/patients/"));
+  Consultant& consultant = consultants_[clinic];
+  auto set_active = [&](bool active) {
+    clinic::v1::UpdatePractitionerRequest update;
+    *update.mutable_practitioner() = consultant.practitioner;
+    update.mutable_practitioner()->clear_etag();
+    update.mutable_practitioner()->set_active(active);
+    update.mutable_update_mask()->add_paths("active");
+    const grpc::Status status = practice_->UpdatePractitioner(AuthedContext(admin_key_).get(),
+                                                              update, &consultant.practitioner);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  };
+  if (consultant.practitioner.name().empty()) {
+    consultant.practitioner = MakeAroundTheClockPractitioner(clinic, "Dr. Beratung");
+    clinic::v1::ListRoomsRequest list;
+    list.set_parent(clinic);
+    clinic::v1::ListRoomsResponse rooms;
+    ASSERT_TRUE(practice_->ListRooms(AuthedContext(admin_key_).get(), list, &rooms).ok());
+    for (const clinic::v1::Room& room : rooms.rooms()) {
+      if (room.active()) consultant.room = room.name();
+    }
+    if (consultant.room.empty()) consultant.room = MakeRoom(clinic, "Beratungszimmer", {}).name();
+  } else {
+    set_active(true);
+  }
+  // Now, unless the half hour would run past the practitioner's day.
+  absl::TimeZone berlin;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin));
+  absl::Time start = Now();
+  if (absl::ToCivilDay(start + absl::Minutes(31), berlin) != absl::ToCivilDay(start, berlin)) {
+    SetTime(absl::FromCivil(absl::ToCivilDay(start, berlin) + 1, berlin));
+    start = Now();
+  }
+  auto booking = clinic::v1::BookingService::NewStub(server_.channel());
+  clinic::v1::CreateAppointmentRequest book;
+  book.set_parent(clinic);
+  clinic::v1::Appointment* visit = book.mutable_appointment();
+  visit->set_patient(patient);
+  visit->set_treatment_type("treatmentTypes/microneedling");
+  visit->set_kind(clinic::v1::VISIT_KIND_CONSULTATION);
+  visit->set_practitioner(consultant.practitioner.name());
+  visit->set_room(consultant.room);
+  const timespec spec = absl::ToTimespec(start);
+  visit->mutable_start_time()->set_seconds(spec.tv_sec);
+  visit->mutable_start_time()->set_nanos(static_cast<int32_t>(spec.tv_nsec));
+  clinic::v1::Appointment booked;
+  grpc::Status status = booking->CreateAppointment(AuthedContext(admin_key_).get(), book, &booked);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  clinic::v1::CheckInAppointmentRequest check_in;
+  check_in.set_name(booked.name());
+  status = booking->CheckInAppointment(AuthedContext(admin_key_).get(), check_in, &booked);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  clinic::v1::RecordConsultationOutcomeRequest record;
+  record.set_name(booked.name());
+  record.mutable_outcome()->set_suitable(true);
+  record.mutable_outcome()->set_indication("melasma");
+  record.mutable_outcome()->set_planned_needle_depth_mm(1.0);
+  status = booking->RecordConsultationOutcome(AuthedContext(admin_key_).get(), record, &booked);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  set_active(false);
+  consulted_[patient] = booked.name();
 }
 
 void RpcTest::ScreenForMicroneedling(const std::string& patient,

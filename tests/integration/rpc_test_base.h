@@ -38,10 +38,13 @@ class RpcTest : public ::testing::Test {
   // Creates a clinic in Berlin (region DE) and returns it.
   clinic::v1::Clinic MakeClinic(const std::string& display_name = "Hautzentrum Mitte");
 
-  // Creates a patient in `clinic` and returns it.
+  // Creates a patient in `clinic` and returns it. On a server with the test
+  // clock the patient has also had the consultation microneedling asks for
+  // before a first session (ConsultForMicroneedling), unless `consulted` is
+  // false.
   clinic::v1::Patient MakePatient(const std::string& clinic, const std::string& given,
                                   const std::string& family,
-                                  const std::string& phone = "");
+                                  const std::string& phone = "", bool consulted = true);
 
   // Creates an active room in `clinic` with `capabilities` and returns it.
   clinic::v1::Room MakeRoom(const std::string& clinic, const std::string& display_name,
@@ -71,9 +74,17 @@ class RpcTest : public ::testing::Test {
   // Moves the test clock on by `step`.
   void Advance(absl::Duration step);
 
-  // Signs the current microneedling consent form for `patient` (typed name)
-  // and submits a screening that clears them, so check-in is allowed.
-  void ClearForMicroneedling(const std::string& patient);
+  // Signs the current microneedling consent form for `patient` (typed name),
+  // submits a screening that clears them and gives them the consultation
+  // microneedling asks for before a first session (unless `consult` is false
+  // or they had it), so a first session can be booked and checked in. The
+  // consultation needs the test clock (UseTestClock).
+  void ClearForMicroneedling(const std::string& patient, bool consult = true);
+  // The consultation alone: booked at the server's now with the clinic's
+  // consultant (an around-the-clock practitioner, inactive between
+  // consultations so no treatment search offers them) in one of its rooms,
+  // checked in and recorded as suitable for melasma.
+  void ConsultForMicroneedling(const std::string& patient);
   // Submits a microneedling screening for `patient`: yes/no questions no,
   // time questions at `last_times` (by question id) or never. Without
   // times it must clear.
@@ -85,6 +96,19 @@ class RpcTest : public ::testing::Test {
   std::unique_ptr<clinic::v1::PracticeService::Stub> practice_;
   std::unique_ptr<clinic::v1::PatientService::Stub> patients_;
   std::unique_ptr<clinicd::test_clock::v1::TestClockService::Stub> test_clock_;
+  // True when the server runs with the test clock (UseTestClock).
+  bool uses_test_clock_ = false;
+  // Patients ConsultForMicroneedling has consulted, each with the name of
+  // their consultation appointment.
+  std::map<std::string, std::string> consulted_;
+
+ private:
+  // Each clinic's consultant and consultation room, made on first use.
+  struct Consultant {
+    clinic::v1::Practitioner practitioner;
+    std::string room;
+  };
+  std::map<std::string, Consultant> consultants_;
 };
 
 }  // namespace clinicd::testing
