@@ -1,12 +1,15 @@
-// appointment book, show, reschedule, cancel, check-in, complete and no-show.
+// appointment book, show, reschedule, cancel, check-in, complete and no-show;
+// consultation record.
 
 #include <functional>
+#include <optional>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/clinicctl/appointment_view.h"
 #include "clients/clinicctl/command.h"
+#include "clients/clinicctl/flag_checks.h"
 #include "clients/clinicctl/flags.h"
 #include "clients/clinicctl/local_time.h"
 #include "clients/clinicctl/output.h"
@@ -48,11 +51,19 @@ absl::Status Report(Session& session, const v1::Appointment& appointment,
   return absl::OkStatus();
 }
 
-// --at in `zone`.
+// --at in `zone`; a time already past is refused here, so the desk hears
+// that rather than which rule a past time broke.
 absl::StatusOr<absl::Time> StartFlag(const absl::TimeZone& zone) {
-  absl::StatusOr<absl::Time> start = ParseLocalTime(absl::GetFlag(FLAGS_at), zone, absl::Now());
+  const absl::Time now = absl::Now();
+  absl::StatusOr<absl::Time> start = ParseLocalTime(absl::GetFlag(FLAGS_at), zone, now);
   if (!start.ok()) return FlagError("at", std::string(start.status().message()));
+  if (absl::Status s = NotInThePast("at", *start, now, zone); !s.ok()) return s;
   return start;
+}
+
+// --override and --justification as the rule override to send; nullopt when neither is set.
+absl::StatusOr<std::optional<v1::RuleOverride>> OverrideFlags() {
+  return RuleOverrideFromFlags(absl::GetFlag(FLAGS_override), absl::GetFlag(FLAGS_justification));
 }
 
 // Fills the practitioner and room `draft` lacks with the first free pair at
@@ -67,6 +78,7 @@ absl::Status PickSlot(Session& session, const std::string& parent, const absl::T
   request.set_treatment_type(draft.treatment_type());
   request.set_practitioner(draft.practitioner());
   request.set_numbing(draft.numbing());
+  request.set_kind(draft.kind());
   *request.mutable_start_date() = ToProtoDate(absl::ToCivilDay(start, zone));
   *request.mutable_end_date() = request.start_date();
   request.set_page_size(500);
@@ -76,6 +88,7 @@ absl::Status PickSlot(Session& session, const std::string& parent, const absl::T
       !s.ok()) {
     return s;
   }
+  const bool consultation = draft.kind() == v1::VISIT_KIND_CONSULTATION;
   for (const v1::Slot& slot : response.slots()) {
     if (FromProto(slot.start_time()) == start &&
         (draft.room().empty() || slot.room() == draft.room())) {
@@ -84,13 +97,15 @@ absl::Status PickSlot(Session& session, const std::string& parent, const absl::T
       return absl::OkStatus();
     }
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      draft.practitioner().empty() ? "no practitioner"
-                                   : session.PractitionerName(draft.practitioner()),
-      draft.practitioner().empty() ? " is" : " is not", " free with a suitable room for ",
-      session.TreatmentName(draft.treatment_type()), " at ", FormatDateTime(start, zone),
-      "\nfree times: clinicctl slots --from=", absl::FormatCivilTime(absl::ToCivilDay(start, zone)),
-      " --patient=", ShellWord(absl::GetFlag(FLAGS_patient))));
+  return absl::FailedPreconditionError(
+      absl::StrCat(draft.practitioner().empty() ? "no practitioner"
+                                                : session.PractitionerName(draft.practitioner()),
+                   draft.practitioner().empty() ? " is" : " is not",
+                   " free with a suitable room for ", session.TreatmentName(draft.treatment_type()),
+                   consultation ? " consultation" : "", " at ", FormatDateTime(start, zone),
+                   "\nfree times: clinicctl slots", consultation ? " --consultation" : "",
+                   " --from=", absl::FormatCivilTime(absl::ToCivilDay(start, zone)),
+                   " --patient=", ShellWord(absl::GetFlag(FLAGS_patient))));
 }
 
 absl::Status Book(Session& session, const Arguments&) {
@@ -98,7 +113,17 @@ absl::Status Book(Session& session, const Arguments&) {
   if (!scope.ok()) return scope.status();
   const std::string& parent = scope->parent;
   const absl::TimeZone& zone = scope->zone;
+  const bool consultation = absl::GetFlag(FLAGS_consultation);
+  if (absl::Status s = CheckConsultationFlags(consultation, !absl::GetFlag(FLAGS_series).empty(),
+                                              absl::GetFlag(FLAGS_numbing));
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::optional<v1::RuleOverride>> decision = OverrideFlags();
+  if (!decision.ok()) return decision.status();
   v1::Appointment draft;
+  if (consultation) draft.set_kind(v1::VISIT_KIND_CONSULTATION);
+  if (*decision) *draft.mutable_rule_override() = **decision;
   absl::StatusOr<std::string> patient =
       ResolvePatient(session, "--patient", absl::GetFlag(FLAGS_patient));
   if (!patient.ok()) return patient.status();
@@ -123,10 +148,15 @@ absl::Status Book(Session& session, const Arguments&) {
   if (draft.practitioner().empty() || draft.room().empty()) {
     if (absl::Status s = PickSlot(session, parent, zone, draft); !s.ok()) return s;
   }
-  session.refusal().field_flags = {
-      {"appointment.patient", "patient"}, {"appointment.treatment_type", "treatment"},
-      {"appointment.start_time", "at"},   {"appointment.practitioner", "practitioner"},
-      {"appointment.room", "room"},       {"appointment.series", "series"}};
+  session.refusal().field_flags = {{"appointment.patient", "patient"},
+                                   {"appointment.treatment_type", "treatment"},
+                                   {"appointment.start_time", "at"},
+                                   {"appointment.practitioner", "practitioner"},
+                                   {"appointment.room", "room"},
+                                   {"appointment.series", "series"},
+                                   {"appointment.kind", "consultation"},
+                                   {"appointment.rule_override.reasons", "override"},
+                                   {"appointment.rule_override.justification", "justification"}};
   v1::CreateAppointmentRequest request;
   request.set_parent(parent);
   *request.mutable_appointment() = draft;
@@ -150,6 +180,8 @@ absl::Status Show(Session& session, const Arguments& arguments) {
 }
 
 absl::Status Reschedule(Session& session, const Arguments& arguments) {
+  absl::StatusOr<std::optional<v1::RuleOverride>> decision = OverrideFlags();
+  if (!decision.ok()) return decision.status();
   v1::Appointment current;
   absl::TimeZone zone;
   if (absl::Status s = Fetch(session, arguments[0], &current, &zone); !s.ok()) return s;
@@ -161,6 +193,10 @@ absl::Status Reschedule(Session& session, const Arguments& arguments) {
   moved->set_etag(current.etag());
   *moved->mutable_start_time() = ToProto(*start);
   request.mutable_update_mask()->add_paths("start_time");
+  if (*decision) {
+    *moved->mutable_rule_override() = **decision;
+    request.mutable_update_mask()->add_paths("rule_override");
+  }
   const std::string parent = ClinicOf(current.name());
   absl::StatusOr<PractitionerAndRoom> chosen = PractitionerAndRoomFlags(session, parent);
   if (!chosen.ok()) return chosen.status();
@@ -174,7 +210,9 @@ absl::Status Reschedule(Session& session, const Arguments& arguments) {
   }
   session.refusal().field_flags = {{"appointment.start_time", "at"},
                                    {"appointment.practitioner", "practitioner"},
-                                   {"appointment.room", "room"}};
+                                   {"appointment.room", "room"},
+                                   {"appointment.rule_override.reasons", "override"},
+                                   {"appointment.rule_override.justification", "justification"}};
   v1::Appointment result;
   if (absl::Status s =
           session.rpc().Call(&v1::BookingService::Stub::RescheduleAppointment, request, &result);
@@ -235,6 +273,40 @@ absl::Status Complete(Session& session, const Arguments& arguments) {
       });
 }
 
+absl::Status RecordOutcome(Session& session, const Arguments& arguments) {
+  absl::StatusOr<v1::ConsultationOutcome> outcome =
+      ConsultationOutcomeFromFlags(absl::GetFlag(FLAGS_suitable), absl::GetFlag(FLAGS_not_suitable),
+                                   absl::GetFlag(FLAGS_indication),
+                                   absl::GetFlag(FLAGS_needle_depth), absl::GetFlag(FLAGS_notes));
+  if (!outcome.ok()) return outcome.status();
+  session.refusal().field_flags = {{"outcome.indication", "indication"},
+                                   {"outcome.planned_needle_depth_mm", "needle_depth"},
+                                   {"outcome.notes", "notes"}};
+  v1::Appointment current;
+  absl::TimeZone zone;
+  if (absl::Status s = Fetch(session, arguments[0], &current, &zone); !s.ok()) return s;
+  v1::RecordConsultationOutcomeRequest request;
+  request.set_name(current.name());
+  request.set_etag(current.etag());
+  *request.mutable_outcome() = *outcome;
+  v1::Appointment result;
+  if (absl::Status s = session.rpc().Call(&v1::BookingService::Stub::RecordConsultationOutcome,
+                                          request, &result);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = Report(session, result, zone, "Recorded"); !s.ok() || session.json()) {
+    return s;
+  }
+  session.out() << "Outcome: " << Printable(ConsultationOutcomeText(session, result, zone)) << "\n";
+  if (result.consultation_outcome().suitable()) {
+    session.out() << "Next: clinicctl series create --patient=" << ShortId(result.patient())
+                  << " --indication=" << ShellWord(result.consultation_outcome().indication())
+                  << ", then book its first session\n";
+  }
+  return absl::OkStatus();
+}
+
 absl::Status NoShow(Session& session, const Arguments& arguments) {
   return Change<v1::MarkNoShowAppointmentRequest>(
       session, arguments, &v1::BookingService::Stub::MarkNoShowAppointment, "No-show");
@@ -249,16 +321,21 @@ CommandGroup AppointmentCommands() {
                "",
                "book a session for a patient at a local time",
                "Without --practitioner or --room, takes the first free pair at --at that\n"
-               "SearchAvailability offers (clinicctl slots shows them).",
-               {"patient", "at", "treatment", "practitioner", "room", "numbing", "series"},
+               "SearchAvailability offers (clinicctl slots shows them). --consultation books\n"
+               "the consultation a first session needs (clinicctl slots --consultation).\n"
+               "A clinician's key may book past the protocol's soft rules with\n"
+               "--override=RULE[,RULE] --justification=WHY.",
+               {"patient", "at", "treatment", "practitioner", "room", "numbing", "series",
+                "consultation", "override", "justification"},
                {"patient", "at"},
                Book},
               {"appointment show", "APPOINTMENT", "one appointment", "", {}, {}, Show},
               {"appointment reschedule",
                "APPOINTMENT",
                "move a booked appointment",
-               "Moves it to --at, keeping its practitioner and room unless given.",
-               {"at", "practitioner", "room"},
+               "Moves it to --at, keeping its practitioner and room unless given. An override\n"
+               "was decided for the old time: give --override and --justification again.",
+               {"at", "practitioner", "room", "override", "justification"},
                {"at"},
                Reschedule},
               {"appointment cancel",
@@ -282,6 +359,14 @@ CommandGroup AppointmentCommands() {
                {"summary", "needle_depth", "notes"},
                {},
                Complete},
+              {"consultation record",
+               "APPOINTMENT",
+               "record what the clinician found at a consultation (clinician key)",
+               "The consultation must be checked in and have started. --suitable needs the\n"
+               "--indication a course will treat (clinicctl series create plans from it).",
+               {"suitable", "not_suitable", "indication", "needle_depth", "notes"},
+               {},
+               RecordOutcome},
               {"appointment no-show",
                "APPOINTMENT",
                "record that the patient did not come",

@@ -24,6 +24,22 @@ std::string AppointmentWhen(const v1::Appointment& appointment, const absl::Time
 std::string AppointmentLine(Session& session, const v1::Appointment& appointment,
                             const absl::TimeZone& zone);
 
+// "consultation" or "treatment session".
+std::string AppointmentKind(const v1::Appointment& appointment);
+
+// What the clinician found at a consultation, e.g. "suitable; Acne scars;
+// 1 mm planned; recorded Mon 2027-03-15 10:40 CET"; "" when not recorded.
+std::string ConsultationOutcomeText(Session& session, const v1::Appointment& appointment,
+                                    const absl::TimeZone& zone);
+
+// The clinician's override of the protocol's rules, e.g. "SERIES_WINDOW_CLOSED:
+// patient was ill (decided ...)"; "" when none.
+std::string RuleOverrideText(const v1::Appointment& appointment, const absl::TimeZone& zone);
+
+// The display name of `indication` of `treatment_type`, else the id.
+std::string IndicationName(Session& session, const std::string& treatment_type,
+                           const std::string& indication);
+
 // Label/value pairs for RenderFields: every field the front desk reads.
 std::vector<std::pair<std::string, std::string>> AppointmentFields(
     Session& session, const v1::Appointment& appointment, const absl::TimeZone& zone);

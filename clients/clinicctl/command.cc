@@ -10,8 +10,10 @@
 namespace clinicd::clinicctl {
 
 std::vector<CommandGroup> AllCommands() {
-  return {SetupCommands(), ScheduleCommands(), AppointmentCommands(), PatientCommands(),
-          ConsentCommands(),  SeriesCommands(),      RecallCommands()};
+  CommandGroup consent = ConsentCommands();
+  for (Command& command : ConsentChangeCommands()) consent.commands.push_back(std::move(command));
+  return {SetupCommands(),    ScheduleCommands(), AppointmentCommands(), PatientCommands(),
+          std::move(consent), SeriesCommands(),   RecallCommands(),      CalendarCommands()};
 }
 
 void ArgumentCounts(const std::string& arguments, int* least, int* most) {

@@ -44,11 +44,15 @@ struct CommandGroup {
 // The groups, one per file.
 CommandGroup SetupCommands();        // clinic/practitioner/room create, patient register
 CommandGroup ScheduleCommands();     // slots, daybook
-CommandGroup AppointmentCommands();  // appointment book ... no-show
+CommandGroup AppointmentCommands();  // appointment book ... no-show, consultation record
 CommandGroup PatientCommands();      // patient search/show, clinic list
 CommandGroup ConsentCommands();      // consent status/sign, screening submit
 CommandGroup SeriesCommands();       // series create/list/show/plan/cancel
 CommandGroup RecallCommands();       // recall list/snooze/dismiss, outbox list
+CommandGroup CalendarCommands();     // timeoff add/list/delete, closure add/list/delete
+
+// consent withdraw/export and screening review, listed in ConsentCommands' group.
+std::vector<Command> ConsentChangeCommands();
 
 // Every group in help order.
 std::vector<CommandGroup> AllCommands();

@@ -77,7 +77,7 @@ absl::Status Status(Session& session, const Arguments& arguments) {
   if (!clearance.reasons().empty()) {
     Table reasons({"REASON", "WHAT IT MEANS", "LIFTS"});
     for (const v1::ClearanceReason& reason : clearance.reasons()) {
-      reasons.AddRow({reason.reason(), reason.description(),
+      reasons.AddRow({reason.reason(), LocalizeTimes(reason.description(), *zone),
                       reason.has_until_time()
                           ? FormatDateTime(FromProto(reason.until_time()), *zone)
                           : "when acted on"});
@@ -330,11 +330,10 @@ absl::Status Screen(Session& session, const Arguments& arguments) {
   if (!result.findings().empty()) {
     Table findings({"RULE", "OUTCOME", "UNTIL", "WHY"});
     for (const v1::ScreeningFinding& finding : result.findings()) {
-      findings.AddRow({finding.rule_id(), Word(finding.outcome()),
-                       finding.has_until_time()
-                           ? FormatDateTime(FromProto(finding.until_time()), *zone)
-                           : "",
-                       finding.explanation()});
+      findings.AddRow(
+          {finding.rule_id(), Word(finding.outcome()),
+           finding.has_until_time() ? FormatDateTime(FromProto(finding.until_time()), *zone) : "",
+           LocalizeTimes(finding.explanation(), *zone)});
     }
     out << findings.Render();
   }

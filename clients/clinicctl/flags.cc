@@ -27,9 +27,13 @@ ABSL_FLAG(std::string, at, "",
           "UTC offset (2027-10-31T02:30+01:00) for an hour the clocks repeat");
 ABSL_FLAG(std::string, date, "today",
           "local date in the clinic's zone: YYYY-MM-DD, today, tomorrow or +N days");
-ABSL_FLAG(std::string, from, "today", "first local date to search: YYYY-MM-DD, today, +N");
+ABSL_FLAG(std::string, from, "",
+          "where a search or period begins: a local date YYYY-MM-DD, today or +N (slots: the "
+          "first day to search, default today); time off and closures also take a local time "
+          "\"YYYY-MM-DD HH:MM\"");
 ABSL_FLAG(std::string, to, "",
-          "last local date to search, inclusive (default: 6 days after --from; at most 30)");
+          "where it ends: a local date, inclusive (slots: default 6 days after --from, at most "
+          "30); time off and closures also take a local time");
 ABSL_FLAG(std::string, snooze, "14d", "how long to hold the recall's notices: 14d, 3w, 36h");
 
 ABSL_FLAG(bool, numbing, false, "the session includes topical numbing (adds its duration)");
@@ -38,9 +42,26 @@ ABSL_FLAG(std::string, summary, "", "what was done, e.g. \"full face\"");
 ABSL_FLAG(double, needle_depth, 0, "needle depth in millimetres, e.g. 1.5");
 ABSL_FLAG(std::string, notes, "", "the clinician's notes");
 ABSL_FLAG(std::string, indication, "",
-          "what the course treats, an indication id of the treatment, e.g. acne_scars");
+          "what the course treats, an indication id of the treatment, e.g. acne_scars "
+          "(series create: default the one the patient's consultation recorded)");
 ABSL_FLAG(int, sessions, 0,
           "sessions planned, within the indication's range (default: the protocol's)");
+
+ABSL_FLAG(bool, consultation, false,
+          "the consultation before a first session (kind CONSULTATION: its own length, any "
+          "active room), not a treatment session");
+ABSL_FLAG(bool, suitable, false, "the clinician found the patient suitable for the treatment");
+ABSL_FLAG(bool, not_suitable, false,
+          "the clinician found the patient not suitable for the treatment");
+ABSL_FLAG(std::string, outcome, "",
+          "the clinician's decision: cleared, deferred, contraindicated or needs_review");
+ABSL_FLAG(std::vector<std::string>, override, {},
+          "protocol rules a clinician books past, comma separated: SERIES_SPACING, "
+          "SERIES_WINDOW_CLOSED, REPEAT_COURSE_TOO_SOON, MAINTENANCE_TOO_SOON (clinician key; "
+          "needs --justification)");
+ABSL_FLAG(std::string, justification, "",
+          "why the clinician books past the rules named in --override (recorded with it)");
+ABSL_FLAG(std::string, out, "", "the file to write, e.g. consent.pdf (- for standard output)");
 
 ABSL_FLAG(std::string, name, "", "the display name, e.g. \"Haut & Licht Berlin\" or \"Dr. Lena Wolf\"");
 ABSL_FLAG(std::string, time_zone, "", "the clinic's IANA time zone, e.g. Europe/Berlin");

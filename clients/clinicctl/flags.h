@@ -40,6 +40,15 @@ ABSL_DECLARE_FLAG(std::string, notes);
 ABSL_DECLARE_FLAG(std::string, indication);
 ABSL_DECLARE_FLAG(int, sessions);
 
+// Care around a session: consultations, reviews, overrides, documents.
+ABSL_DECLARE_FLAG(bool, consultation);
+ABSL_DECLARE_FLAG(bool, suitable);
+ABSL_DECLARE_FLAG(bool, not_suitable);
+ABSL_DECLARE_FLAG(std::string, outcome);
+ABSL_DECLARE_FLAG(std::vector<std::string>, override);
+ABSL_DECLARE_FLAG(std::string, justification);
+ABSL_DECLARE_FLAG(std::string, out);
+
 // What to create (clinic, practitioner, room, patient register).
 ABSL_DECLARE_FLAG(std::string, name);
 ABSL_DECLARE_FLAG(std::string, time_zone);

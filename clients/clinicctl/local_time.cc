@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -51,7 +52,95 @@ bool ParseWithOffset(absl::string_view text, absl::Time* time) {
   return false;
 }
 
+// The digits at `text[*at]`, exactly `count` of them, as a number; moves *at past them.
+bool ReadDigits(absl::string_view text, size_t* at, size_t count, int* value) {
+  if (*at + count > text.size()) return false;
+  *value = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const char c = text[*at + i];
+    if (!absl::ascii_isdigit(c)) return false;
+    *value = *value * 10 + (c - '0');
+  }
+  *at += count;
+  return true;
+}
+
+// `c` at `text[*at]`; moves *at past it.
+bool ReadChar(absl::string_view text, size_t* at, absl::string_view one_of) {
+  if (*at >= text.size() || one_of.find(text[*at]) == absl::string_view::npos) return false;
+  ++*at;
+  return true;
+}
+
+// A timestamp with its offset at the start of `text` ("2027-01-05T06:00:00Z",
+// "2027-01-05 06:00:00.5+01:00", "2027-01-05 06:00 UTC"): the instant and how
+// many characters it took.
+bool ReadStamp(absl::string_view text, absl::Time* time, size_t* used) {
+  size_t at = 0;
+  int year, month, day, hour, minute, second = 0;
+  if (!ReadDigits(text, &at, 4, &year) || !ReadChar(text, &at, "-") ||
+      !ReadDigits(text, &at, 2, &month) || !ReadChar(text, &at, "-") ||
+      !ReadDigits(text, &at, 2, &day) || !ReadChar(text, &at, "Tt ") ||
+      !ReadDigits(text, &at, 2, &hour) || !ReadChar(text, &at, ":") ||
+      !ReadDigits(text, &at, 2, &minute)) {
+    return false;
+  }
+  if (at < text.size() && text[at] == ':') {
+    ++at;
+    if (!ReadDigits(text, &at, 2, &second)) return false;
+    if (at < text.size() && text[at] == '.') {
+      ++at;
+      while (at < text.size() && absl::ascii_isdigit(text[at])) ++at;
+    }
+  }
+  int offset_minutes = 0;
+  if (ReadChar(text, &at, "Zz")) {
+  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    const int sign = text[at] == '-' ? -1 : 1;
+    ++at;
+    int hours, minutes;
+    if (!ReadDigits(text, &at, 2, &hours) || !ReadChar(text, &at, ":") ||
+        !ReadDigits(text, &at, 2, &minutes)) {
+      return false;
+    }
+    offset_minutes = sign * (hours * 60 + minutes);
+  } else if (absl::StartsWith(text.substr(at), " UTC")) {
+    at += 4;
+  } else if (absl::StartsWith(text.substr(at), "UTC")) {
+    at += 3;
+  } else {
+    return false;
+  }
+  // "...Z" followed by a letter is a word, not a timestamp.
+  if (at < text.size() && absl::ascii_isalnum(text[at])) return false;
+  const absl::CivilSecond civil(year, month, day, hour, minute, second);
+  if (civil.year() != year || civil.month() != month || civil.day() != day ||
+      civil.hour() != hour || civil.minute() != minute || civil.second() != second) {
+    return false;
+  }
+  *time = absl::FromCivil(civil, absl::UTCTimeZone()) - absl::Minutes(offset_minutes);
+  *used = at;
+  return true;
+}
+
 }  // namespace
+
+std::string LocalizeTimes(absl::string_view text, const absl::TimeZone& zone) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    absl::Time time;
+    size_t used = 0;
+    if ((i == 0 || !absl::ascii_isalnum(text[i - 1])) && absl::ascii_isdigit(text[i]) &&
+        ReadStamp(text.substr(i), &time, &used)) {
+      out += FormatDateTime(time, zone);
+      i += used;
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
 
 absl::StatusOr<absl::TimeZone> LoadZone(const std::string& name) {
   absl::TimeZone zone;

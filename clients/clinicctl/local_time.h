@@ -27,6 +27,12 @@ google::type::Date ToProtoDate(absl::CivilDay day);
 // "Mon 2027-03-15 10:00 CET".
 std::string FormatDateTime(absl::Time time, const absl::TimeZone& zone);
 
+// `text` with every timestamp that names its offset (RFC 3339 such as
+// "2027-01-05T06:00:00Z" or "2027-01-05T07:00+01:00", or "2027-01-05 06:00
+// UTC") written as FormatDateTime does in `zone`: what clinicd says in UTC,
+// on the clinic's clock. Local times without an offset are left as they are.
+std::string LocalizeTimes(absl::string_view text, const absl::TimeZone& zone);
+
 // "Mon 2027-03-15".
 std::string FormatDay(absl::CivilDay day);
 

@@ -1,8 +1,10 @@
 #include "clients/clinicctl/refusal.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -21,6 +23,8 @@ constexpr char kRpcStatusUrl[] = "type.googleapis.com/google.rpc.Status";
 
 // What clinicd's details say.
 struct Details {
+  // clinicd's message, its times on the clinic's clock.
+  std::string message;
   std::string reason;
   std::map<std::string, std::string> metadata;
   std::vector<std::pair<std::string, std::string>> violations;  // field, description
@@ -83,6 +87,58 @@ std::string SlotsCommand(const RefusalContext& context, std::optional<absl::Time
   return command;
 }
 
+std::string AppointmentArg(const RefusalContext& context) {
+  return context.appointment.empty() ? "APPOINTMENT" : ShellWord(context.appointment);
+}
+
+// The id of the first `clinics/C/appointments/A` in `text`, or "".
+std::string AppointmentIdIn(const std::string& text) {
+  constexpr char kCollection[] = "/appointments/";
+  const size_t found = text.find(kCollection);
+  if (found == std::string::npos) return "";
+  const size_t start = found + sizeof(kCollection) - 1;
+  size_t end = start;
+  while (end < text.size() && absl::ascii_isalnum(static_cast<unsigned char>(text[end]))) ++end;
+  return text.substr(start, end - start);
+}
+
+// "a clinician may book past it: clinicctl appointment book ... --override=R ...".
+std::string OverrideLine(const std::string& reason, const RefusalContext& context) {
+  const std::string command = absl::StartsWith(context.action, "appointment ")
+                                  ? absl::StrCat("clinicctl ", context.action, " ... ")
+                                  : std::string("clinicctl appointment book|reschedule ... ");
+  return absl::StrCat("a clinician may book past it: ", command, "--override=", reason,
+                      " --justification=WHY (with a clinician's key)");
+}
+
+// Advice for CONSULTATION_REQUIRED: book the consultation, or record its outcome.
+std::string ConsultationAdvice(const Details& details, const RefusalContext& context) {
+  const std::string advice = Meta(details, "advice_CONSULTATION_REQUIRED");
+  const std::string record =
+      "clinicctl consultation record APPOINTMENT --suitable --indication=ID (or --not_suitable)";
+  const std::string consultation = AppointmentIdIn(advice);
+  if (!consultation.empty()) {
+    return absl::StrCat(
+        "CONSULTATION_REQUIRED: the consultation before the first session has no outcome yet; "
+        "the clinician records it (clinician key): clinicctl consultation record ",
+        consultation, " --suitable --indication=ID (or --not_suitable)");
+  }
+  const std::string treatment_flag =
+      context.treatment.empty() ? "" : " --treatment=" + context.treatment;
+  const std::string book =
+      absl::StrCat("book one: clinicctl appointment book --patient=", PatientArg(context),
+                   treatment_flag, " --consultation --at=... (free times: clinicctl slots",
+                   treatment_flag, " --consultation), then record its outcome: ", record);
+  if (absl::StrContains(advice, "suitable") || absl::StrContains(details.message, "not suitable")) {
+    return absl::StrCat(
+        "CONSULTATION_REQUIRED: the last consultation found the patient not suitable; a first "
+        "session needs one that finds them suitable: ",
+        book);
+  }
+  return absl::StrCat("CONSULTATION_REQUIRED: a first session of ", TreatmentShown(context),
+                      " needs a consultation before it; ", book);
+}
+
 // Advice for one clearance reason (check-in, and booking's screening checks).
 std::string ClearanceAdvice(const std::string& reason, const Details& details,
                             const RefusalContext& context) {
@@ -91,6 +147,7 @@ std::string ClearanceAdvice(const std::string& reason, const Details& details,
                    context.treatment.empty() ? "" : " --treatment=" + context.treatment);
   const std::string treatment_flag =
       context.treatment.empty() ? "" : " --treatment=" + context.treatment;
+  if (reason == "CONSULTATION_REQUIRED") return ConsultationAdvice(details, context);
   if (reason == "CONSENT_REQUIRED") {
     return absl::StrCat("CONSENT_REQUIRED: no current consent for ", TreatmentShown(context),
                         "; have the patient sign the current consent form (the version clinicd ",
@@ -130,10 +187,33 @@ std::vector<std::string> ClearanceReasons(const Details& details) {
 
 bool IsClearanceReason(const std::string& reason) {
   for (const char* known : {"CONSENT_REQUIRED", "SCREENING_REQUIRED", "REVIEW_REQUIRED", "DEFERRED",
-                            "CONTRAINDICATED", "NOT_CLEARED"}) {
+                            "CONTRAINDICATED", "NOT_CLEARED", "CONSULTATION_REQUIRED"}) {
     if (reason == known) return true;
   }
   return false;
+}
+
+// Advice for TOO_EARLY, by what was tried: check-in opens a while before
+// the start; completion, a consultation's outcome and a no-show wait for it.
+std::string TooEarlyAdvice(const Details& details, const RefusalContext& context) {
+  const std::optional<absl::Time> earliest = MetaTime(details, "earliest_time");
+  const std::string when =
+      earliest ? FormatDateTime(*earliest, context.zone) : std::string("the time clinicd names");
+  const std::string& action = context.action;
+  if (absl::EndsWith(action, "check-in")) {
+    return earliest ? absl::StrCat("check-in opens at ", when,
+                                   "; try again then: clinicctl appointment check-in ",
+                                   AppointmentArg(context))
+                    : "check-in opens shortly before the session starts; try again then";
+  }
+  if (absl::EndsWith(action, "no-show")) {
+    return "a no-show can be recorded only once the appointment has started";
+  }
+  if (absl::EndsWith(action, "complete") || absl::StartsWith(action, "consultation")) {
+    return absl::StrCat("the session starts at ", when, "; record it once it has begun: clinicctl ",
+                        action, " ", AppointmentArg(context), " ...");
+  }
+  return absl::StrCat("not before ", when, "; try again then");
 }
 
 // Advice for the booking rules and the rest, one line each.
@@ -178,10 +258,45 @@ std::vector<std::string> ReasonAdvice(const Details& details, const RefusalConte
         absl::StrCat("earliest ", earliest ? FormatDateTime(*earliest, context.zone) : "later",
                      session.empty() ? "" : absl::StrCat(" (session ", session, " of the series)"));
     if (!context.series.empty()) {
-      return {line, absl::StrCat("free times in the session's window: clinicctl series plan ",
-                                 ShellWord(context.series))};
+      return {line,
+              absl::StrCat("free times in the session's window: clinicctl series plan ",
+                           ShellWord(context.series)),
+              OverrideLine(reason, context)};
     }
-    return {line, absl::StrCat("find a time: ", SlotsCommand(context, earliest))};
+    return {line, absl::StrCat("find a time: ", SlotsCommand(context, earliest)),
+            OverrideLine(reason, context)};
+  }
+  if (reason == "SERIES_WINDOW_CLOSED") {
+    const std::optional<absl::Time> latest = MetaTime(details, "latest_time");
+    const std::string session = Meta(details, "session");
+    std::vector<std::string> lines = {absl::StrCat(
+        "latest ", latest ? FormatDateTime(*latest, context.zone) : "earlier",
+        session.empty() ? "" : absl::StrCat(" (session ", session, " of the series)"))};
+    if (!context.series.empty()) {
+      lines.push_back(
+          absl::StrCat("the session's window: clinicctl series plan ", ShellWord(context.series)));
+    }
+    lines.push_back(OverrideLine(reason, context));
+    return lines;
+  }
+  if (reason == "REPEAT_COURSE_TOO_SOON" || reason == "MAINTENANCE_TOO_SOON") {
+    const std::optional<absl::Time> earliest = MetaTime(details, "earliest_time");
+    const std::optional<absl::Time> last = MetaTime(details, "last_session_time");
+    std::string line = absl::StrCat(
+        "earliest ", earliest ? FormatDateTime(*earliest, context.zone) : "later",
+        reason == "MAINTENANCE_TOO_SOON"
+            ? std::string(": maintenance is due then (clinicctl recall list shows the recall)")
+            : absl::StrCat(": a new course waits after the last one",
+                           last ? absl::StrCat(", whose final session was ",
+                                               FormatDateTime(*last, context.zone))
+                                : std::string()));
+    return {line, absl::StrCat("find a time from then: ", SlotsCommand(context, earliest)),
+            OverrideLine(reason, context)};
+  }
+  if (reason == "OVERRIDE_NEEDS_CLINICIAN") {
+    return {
+        "only a clinician's (or an admin's) key may book past the protocol's rules: have a "
+        "clinician run it with their key, or book without --override"};
   }
   const std::string series = Meta(details, "series");
   const std::string series_arg = ShellWord(series.empty() ? context.series : series);
@@ -221,8 +336,20 @@ std::vector<std::string> ReasonAdvice(const Details& details, const RefusalConte
   if (reason == "NOT_PENDING") {
     return {"only a pending message can be sent early; clinicctl outbox list shows its state"};
   }
-  if (reason == "TOO_EARLY") {
-    return {"a no-show can be recorded only once the appointment has started"};
+  if (reason == "TOO_EARLY") return {TooEarlyAdvice(details, context)};
+  if (reason == "TOO_LATE") {
+    const std::optional<absl::Time> end = MetaTime(details, "end_time");
+    return {absl::StrCat("the session ended",
+                         end ? " at " + FormatDateTime(*end, context.zone) : std::string(),
+                         ": record that the patient did not come: clinicctl appointment no-show ",
+                         AppointmentArg(context), ", or move it: clinicctl appointment reschedule ",
+                         AppointmentArg(context), " --at=...")};
+  }
+  if (reason == "CONSULTATION_OUTCOME_REQUIRED") {
+    return {
+        absl::StrCat("a consultation ends with what the clinician found (clinician key): "
+                     "clinicctl consultation record ",
+                     AppointmentArg(context), " --suitable --indication=ID (or --not_suitable)")};
   }
   if (reason == "ETAG_MISMATCH") {
     return {"someone changed it meanwhile; look at it again, then retry"};
@@ -240,8 +367,11 @@ std::vector<std::string> ReasonAdvice(const Details& details, const RefusalConte
     const std::string call = method.substr(method.rfind('/') + 1);
     std::string line = absl::StrCat("the key's role (", Meta(details, "role"), ") may not call ",
                                     call.empty() ? "this" : call);
-    if (call == "CompleteAppointment" || call == "ReviewScreening") {
+    if (call == "CompleteAppointment" || call == "ReviewScreening" ||
+        call == "RecordConsultationOutcome") {
       absl::StrAppend(&line, "; that is a clinician's: use a clinician key");
+    } else if (absl::StrContains(call, "TimeOff") || absl::StrContains(call, "Closure")) {
+      absl::StrAppend(&line, "; that is the front desk's: use a front-desk key");
     } else {
       absl::StrAppend(&line, "; ask the administrator for a key whose role may ",
                       "(clinicd keys create --role=...)");
@@ -259,13 +389,38 @@ std::vector<std::string> ReasonAdvice(const Details& details, const RefusalConte
 // One line per field clinicd found invalid, naming the flag that set it.
 std::vector<std::string> ViolationLines(const Details& details, const RefusalContext& context) {
   std::vector<std::string> lines;
-  for (const auto& [field, description] : details.violations) {
-    const auto flag = context.field_flags.find(field);
+  for (const auto& [field, raw] : details.violations) {
+    const std::string description = LocalizeTimes(raw, context.zone);
+    auto flag = context.field_flags.find(field);
+    // appointment.rule_override.reasons[1] is set by the flag of ...reasons.
+    if (flag == context.field_flags.end() && absl::EndsWith(field, "]")) {
+      flag = context.field_flags.find(field.substr(0, field.rfind('[')));
+    }
     lines.push_back(flag == context.field_flags.end()
                         ? absl::StrCat(field, ": ", description)
                         : absl::StrCat("--", flag->second, " (", field, "): ", description));
   }
   return lines;
+}
+
+// A line for each time in the metadata that `lines` do not show yet:
+// "earliest Tue 2027-01-05 07:00 CET".
+void AddTimeLines(const Details& details, const RefusalContext& context,
+                  std::vector<std::string>& lines) {
+  static const std::pair<const char*, const char*> kTimes[] = {
+      {"earliest_time", "earliest"},
+      {"earliest_treatable_time", "earliest treatable"},
+      {"latest_time", "latest"},
+      {"end_time", "ended"}};
+  for (const auto& [key, label] : kTimes) {
+    const std::optional<absl::Time> time = MetaTime(details, key);
+    if (!time) continue;
+    const std::string shown = FormatDateTime(*time, context.zone);
+    const bool said = std::any_of(lines.begin(), lines.end(), [&](const std::string& line) {
+      return absl::StrContains(line, shown);
+    });
+    if (!said) lines.push_back(absl::StrCat(label, " ", shown));
+  }
 }
 
 }  // namespace
@@ -305,7 +460,8 @@ std::vector<std::string> DescribeFailure(const absl::Status& status,
     if (context.tls) lines.push_back("over TLS: check --tls_ca and --tls_server_name");
     return lines;
   }
-  const Details details = DetailsOf(status);
+  Details details = DetailsOf(status);
+  details.message = LocalizeTimes(message, context.zone);
   const std::string action = context.action.empty() ? "request" : context.action;
   const std::string reason = details.reason.empty() ? "" : " (" + details.reason + ")";
   if (!details.violations.empty()) {
@@ -314,8 +470,10 @@ std::vector<std::string> DescribeFailure(const absl::Status& status,
     for (const std::string& line : ViolationLines(details, context)) lines.push_back(line);
     return lines;
   }
-  std::vector<std::string> lines = {absl::StrCat(action, " refused by clinicd: ", message, reason)};
+  std::vector<std::string> lines = {
+      absl::StrCat(action, " refused by clinicd: ", details.message, reason)};
   for (std::string& line : ReasonAdvice(details, context)) lines.push_back(std::move(line));
+  AddTimeLines(details, context, lines);
   return lines;
 }
 

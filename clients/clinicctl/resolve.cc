@@ -1,5 +1,6 @@
 #include "clients/clinicctl/resolve.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -9,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "clients/clinicctl/flags.h"
+#include "clients/clinicctl/name_match.h"
 #include "clients/clinicctl/output.h"
 #include "clients/clinicctl/table.h"
 
@@ -17,6 +19,10 @@ namespace {
 
 // At most this many candidates are listed for an ambiguous name.
 constexpr int kCandidates = 10;
+
+// Patients looked at per prefix for suggestions, and how many are suggested.
+constexpr int kSuggestionPool = 200;
+constexpr size_t kSuggestions = 3;
 
 absl::Status Usage(absl::string_view what, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(what, ": ", problem));
@@ -54,6 +60,34 @@ absl::StatusOr<std::string> ByIdOrDisplayName(
                                                 [](std::string* out, const std::string& name) {
                                                   out->append(ShortId(name));
                                                 })));
+}
+
+// Names of the clinic's patients close to `text`, which matched nobody
+// (name_match.h): asks clinicd for the patients whose names start like one
+// of its words (three letters, then two), and ranks them. Best effort: a
+// failed search suggests nothing.
+std::vector<std::string> SuggestPatients(Session& session, const std::string& parent,
+                                         const std::string& text) {
+  if (std::any_of(text.begin(), text.end(), [](char c) { return absl::ascii_isdigit(c); })) {
+    return {};
+  }
+  std::vector<std::string> names;
+  for (size_t letters : {3, 2}) {
+    for (const std::string& prefix : SearchPrefixes(text, letters)) {
+      v1::SearchPatientsRequest request;
+      request.set_parent(parent);
+      request.set_query(prefix);
+      request.set_page_size(kSuggestionPool);
+      v1::SearchPatientsResponse found;
+      if (!session.rpc().Call(&v1::PatientService::Stub::SearchPatients, request, &found).ok()) {
+        continue;
+      }
+      for (const v1::Patient& patient : found.patients()) names.push_back(PersonName(patient));
+    }
+    std::vector<std::string> closest = ClosestNames(text, names, kSuggestions);
+    if (!closest.empty()) return closest;
+  }
+  return {};
 }
 
 }  // namespace
@@ -120,8 +154,13 @@ absl::StatusOr<std::string> ResolvePatient(Session& session, absl::string_view w
   }
   if (found.patients_size() == 1) return found.patients(0).name();
   if (found.patients().empty()) {
-    return Usage(what, absl::StrCat("no patient matches \"", text,
-                                    "\"; clinicctl patient search finds them by name or phone"));
+    const std::vector<std::string> closest = SuggestPatients(session, *parent, text);
+    const std::string search = "clinicctl patient search finds them by name or phone";
+    if (closest.empty()) {
+      return Usage(what, absl::StrCat("no patient matches \"", text, "\"; ", search));
+    }
+    return Usage(what, absl::StrCat("no patient matches \"", text, "\"; did you mean: ",
+                                    absl::StrJoin(closest, ", "), "?\n", search));
   }
   Table candidates({"ID", "NAME", "BORN", "PHONE"});
   for (const v1::Patient& patient : found.patients()) {

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "clients/clinicctl/appointment_view.h"
 #include "clients/clinicctl/command.h"
+#include "clients/clinicctl/flag_checks.h"
 #include "clients/clinicctl/flags.h"
 #include "clients/clinicctl/local_time.h"
 #include "clients/clinicctl/output.h"
@@ -22,24 +23,27 @@ namespace {
 constexpr int kMaxSearchDays = 31;
 
 // The --from/--to range in `zone`.
+// The --from/--to range in `zone`; a range that begins before today is refused.
 absl::Status DateRange(const absl::TimeZone& zone, absl::CivilDay* from, absl::CivilDay* to) {
+  const absl::Time now = absl::Now();
+  const std::string first_text = absl::GetFlag(FLAGS_from);
   absl::StatusOr<absl::CivilDay> first =
-      ParseLocalDate(absl::GetFlag(FLAGS_from), zone, absl::Now());
+      ParseLocalDate(first_text.empty() ? "today" : first_text, zone, now);
   if (!first.ok()) return FlagError("from", std::string(first.status().message()));
   *from = *first;
   const std::string last_text = absl::GetFlag(FLAGS_to);
   if (last_text.empty()) {
     *to = *from + 6;
-    return absl::OkStatus();
+  } else {
+    absl::StatusOr<absl::CivilDay> last = ParseLocalDate(last_text, zone, now);
+    if (!last.ok()) return FlagError("to", std::string(last.status().message()));
+    if (*last < *from || *last - *from >= kMaxSearchDays) {
+      return FlagError("to", absl::StrCat("must be on or after --from (", FormatDay(*from),
+                                          ") and at most ", kMaxSearchDays - 1, " days after it"));
+    }
+    *to = *last;
   }
-  absl::StatusOr<absl::CivilDay> last = ParseLocalDate(last_text, zone, absl::Now());
-  if (!last.ok()) return FlagError("to", std::string(last.status().message()));
-  if (*last < *from || *last - *from >= kMaxSearchDays) {
-    return FlagError("to", absl::StrCat("must be on or after --from (", FormatDay(*from),
-                                        ") and at most ", kMaxSearchDays - 1, " days after it"));
-  }
-  *to = *last;
-  return absl::OkStatus();
+  return DayNotInThePast("from", *from, now, zone);
 }
 
 absl::Status Limit(int* limit) {
@@ -64,6 +68,12 @@ absl::Status Slots(Session& session, const Arguments&) {
   int limit;
   if (absl::Status s = Limit(&limit); !s.ok()) return s;
   request.set_page_size(limit);
+  const bool consultation = absl::GetFlag(FLAGS_consultation);
+  if (absl::Status s = CheckConsultationFlags(consultation, false, absl::GetFlag(FLAGS_numbing));
+      !s.ok()) {
+    return s;
+  }
+  if (consultation) request.set_kind(v1::VISIT_KIND_CONSULTATION);
   request.set_numbing(absl::GetFlag(FLAGS_numbing));
   absl::StatusOr<PractitionerAndRoom> chosen = PractitionerAndRoomFlags(session, parent);
   if (!chosen.ok()) return chosen.status();
@@ -86,7 +96,8 @@ absl::Status Slots(Session& session, const Arguments&) {
   if (session.json()) return PrintJson(response, session.out());
 
   std::ostream& out = session.out();
-  out << "Free " << session.TreatmentName(request.treatment_type()) << " slots at "
+  out << "Free " << session.TreatmentName(request.treatment_type())
+      << (consultation ? " consultation" : "") << " slots at "
       << Printable(scope->clinic.display_name()) << ", " << FormatDay(from) << " to "
       << FormatDay(to) << " (" << zone.name() << ")";
   if (!request.patient().empty())
@@ -111,7 +122,8 @@ absl::Status Slots(Session& session, const Arguments&) {
   out << "Book one: clinicctl appointment book --patient="
       << (patient.empty() ? "PATIENT" : ShellWord(patient))
       << " --at=" << ShellWord(absl::FormatTime("%Y-%m-%d %H:%M", first, zone))
-      << (absl::GetFlag(FLAGS_numbing) ? " --numbing" : "") << "\n";
+      << (absl::GetFlag(FLAGS_numbing) ? " --numbing" : "")
+      << (consultation ? " --consultation" : "") << "\n";
   return absl::OkStatus();
 }
 
@@ -180,8 +192,10 @@ CommandGroup ScheduleCommands() {
                "",
                "free slots for a treatment, in the clinic's local time",
                "Searches --from to --to (local dates; a week by default) with every booking rule\n"
-               "applied; with --patient also their series spacing and screening deferrals.",
-               {"treatment", "from", "to", "patient", "practitioner", "numbing", "limit"},
+               "applied; with --patient also their series spacing and screening deferrals.\n"
+               "--consultation: times for the consultation before a first session.",
+               {"treatment", "from", "to", "patient", "practitioner", "numbing", "consultation",
+                "limit"},
                {},
                Slots},
               {"daybook",

@@ -35,29 +35,14 @@ std::string Window(const v1::SeriesSession& session, const absl::TimeZone& zone)
   return window;
 }
 
-// The indication's display name from the treatment's protocol, else its id.
-std::string IndicationName(Session& session, const v1::Series& series) {
-  v1::GetTreatmentTypeRequest request;
-  request.set_name(series.treatment_type());
-  v1::TreatmentType type;
-  if (session.rpc()
-          .Call(&v1::TreatmentCatalogService::Stub::GetTreatmentType, request, &type)
-          .ok()) {
-    for (const v1::Indication& indication : type.indications()) {
-      if (indication.id() == series.indication()) return indication.display_name();
-    }
-  }
-  return series.indication();
-}
-
 // The series as a headline and a table of its sessions.
 void PrintSeries(Session& session, const v1::Series& series, const absl::TimeZone& zone) {
   std::ostream& out = session.out();
   out << "Series " << ShortId(series.name()) << ": "
       << Printable(session.PatientName(series.patient())) << ", "
       << session.TreatmentName(series.treatment_type()) << " for "
-      << Printable(IndicationName(session, series)) << ", " << Word(series.state()) << ", "
-      << Progress(series) << "\n";
+      << Printable(IndicationName(session, series.treatment_type(), series.indication())) << ", "
+      << Word(series.state()) << ", " << Progress(series) << "\n";
   if (!series.cancel_reason().empty())
     out << "Cancelled: " << Printable(series.cancel_reason()) << "\n";
   Table table({"#", "WINDOW", "APPOINTMENT", "STATE", "ID"});
@@ -259,10 +244,11 @@ CommandGroup SeriesCommands() {
               {"series create",
                "",
                "plan a course for a patient",
-               "Plans --sessions (default: the protocol's) of --treatment for --indication;\n"
-               "each session's window follows from the actual date of the one before.",
+               "Plans --sessions (default: the protocol's) of --treatment for --indication\n"
+               "(default: the one the patient's consultation recorded); each session's\n"
+               "window follows from the actual date of the one before.",
                {"patient", "indication", "sessions", "treatment"},
-               {"patient", "indication"},
+               {"patient"},
                Create},
               {"series list",
                "[PATIENT]",

@@ -62,17 +62,21 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
       }
       return follow_up::CheckCourseRules(tx, registry, scope.front(), appointment);
     }
-    const bool new_override = ProtoTimeMicros(previous->rule_override().decide_time()) !=
-                              ProtoTimeMicros(appointment.rule_override().decide_time());
     if (!domain::BookingChanged(*previous, appointment)) {
-      if (new_override) {
+      // Nothing moved: the override stays as it was decided.
+      if (!appointment.has_rule_override()) {
+        *appointment.mutable_rule_override() = previous->rule_override();
+        if (!previous->has_rule_override()) appointment.clear_rule_override();
+      }
+      if (!google::protobuf::util::MessageDifferencer::Equals(previous->rule_override(),
+                                                              appointment.rule_override())) {
         return InvalidField("appointment.rule_override",
                             "can only be given with the booking or a move it decides");
       }
       return absl::OkStatus();
     }
-    // An override was decided for the time it came with, not for this one.
-    if (!new_override) appointment.clear_rule_override();
+    // The override is the one given with this move, or none: RescheduleAppointment
+    // drops the old one, decided for the old time.
     if (previous->state() != clinic::v1::APPOINTMENT_STATE_BOOKED) {
       return ErrorWithReason(
           absl::StatusCode::kFailedPrecondition, "INVALID_STATE_TRANSITION",

@@ -101,11 +101,26 @@ grpc::Status BookingServiceImpl::ListAppointments(ServerContext* context, const 
 grpc::Status BookingServiceImpl::RescheduleAppointment(ServerContext* context, const v1::RescheduleAppointmentRequest* request, Appointment* response) {
   return guard_.Run(context, "RescheduleAppointment", [&](const Principal& principal) -> absl::Status {
     Appointment patch = request->appointment();
-    const auto& paths = request->update_mask().paths();
-    if (paths.empty() || std::find(paths.begin(), paths.end(), "rule_override") != paths.end()) {
+    google::protobuf::FieldMask mask = request->update_mask();
+    const auto& paths = mask.paths();
+    const bool gives_override =
+        paths.empty() ? patch.has_rule_override()
+                      : std::find(paths.begin(), paths.end(), "rule_override") != paths.end();
+    if (gives_override) {
       if (absl::Status s = StampOverride(principal, patch); !s.ok()) return s;
+    } else {
+      // An override was decided for the time it came with: a move without
+      // one drops it (a move that changes nothing keeps it).
+      if (paths.empty()) {
+        if (patch.has_start_time()) mask.add_paths("start_time");
+        if (!patch.practitioner().empty()) mask.add_paths("practitioner");
+        if (!patch.room().empty()) mask.add_paths("room");
+        if (patch.numbing()) mask.add_paths("numbing");
+      }
+      patch.clear_rule_override();
+      mask.add_paths("rule_override");
     }
-    return Reply(appointments_.Update(principal, patch, request->update_mask()), response);
+    return Reply(appointments_.Update(principal, patch, mask), response);
   });
 }
 

@@ -18,14 +18,15 @@ std::string TreatmentOf(const clinic::v1::Consent& consent) {
   return form.substr(0, form.find("/consentForms/"));
 }
 
-// Flags the patient's future BOOKED appointments for `type` as having lost
+// Flags the patient's future BOOKED sessions (not consultations) of `type` as having lost
 // their consent; returns them.
 absl::StatusOr<std::vector<clinic::v1::Appointment>> FlagFutureAppointments(
     store::Transaction& tx, const std::string& clinic_id, const std::string& patient_id,
     const std::string& type, absl::Time now) {
   absl::StatusOr<store::Statement> stmt = tx.Prepare(
       "SELECT id, revision, data FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND treatment_type = ?3 AND state = 1 AND start_time > ?4 ORDER BY start_time");
+      "AND treatment_type = ?3 AND state = 1 AND visit_kind = 1 AND start_time > ?4 "
+      "ORDER BY start_time");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type).Bind(4, now);
   std::vector<store::ResourceRow> rows;

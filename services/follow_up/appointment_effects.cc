@@ -120,10 +120,11 @@ absl::Status ApplyAppointmentEffects(store::Transaction& tx,
   if (event == clinic::v1::EVENT_KIND_UNSPECIFIED) return absl::OkStatus();
   // An override decided with this change goes into its event.
   const bool new_override =
+      (event == clinic::v1::EVENT_KIND_APPOINTMENT_BOOKED ||
+       event == clinic::v1::EVENT_KIND_APPOINTMENT_RESCHEDULED) &&
       current.has_rule_override() &&
-      (previous == nullptr ||
-       ProtoTimeMicros(previous->rule_override().decide_time()) !=
-           ProtoTimeMicros(current.rule_override().decide_time()));
+      (previous == nullptr || previous->rule_override().SerializeAsString() !=
+                                  current.rule_override().SerializeAsString());
   if (absl::Status s = outbox::AppendEvent(tx, clinic_id, event, current.name(),
                                            current.patient(), now,
                                            new_override ? &current.rule_override() : nullptr);

@@ -35,10 +35,12 @@ ProgramResult ClinicctlTest::Ctl(const std::vector<std::string>& args,
                                absl::Seconds(30));
 }
 
-std::vector<clinic::v1::Appointment> ClinicctlTest::AppointmentsOf(const std::string& patient) {
+std::vector<clinic::v1::Appointment> ClinicctlTest::AppointmentsOf(const std::string& patient,
+                                                                   clinic::v1::VisitKind kind) {
   clinic::v1::ListAppointmentsRequest request;
   request.set_parent(clinic_.name());
   request.set_patient(patient);
+  request.set_kind(kind);
   clinic::v1::ListAppointmentsResponse response;
   const grpc::Status status =
       booking_->ListAppointments(AuthedContext(admin_key_).get(), request, &response);

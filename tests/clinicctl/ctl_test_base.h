@@ -34,8 +34,10 @@ class ClinicctlTest : public clinicd::testing::CourseTest {
   // clinician's when empty) and the fixture's clinic in the environment.
   ProgramResult Ctl(const std::vector<std::string>& args, const std::string& key = "") const;
 
-  // The fixture patient's appointments, by start time.
-  std::vector<clinic::v1::Appointment> AppointmentsOf(const std::string& patient);
+  // The patient's visits of `kind` by start time: by default their treatment
+  // sessions, not the consultation the fixture gave them.
+  std::vector<clinic::v1::Appointment> AppointmentsOf(
+      const std::string& patient, clinic::v1::VisitKind kind = clinic::v1::VISIT_KIND_TREATMENT);
 
   // One appointment, fetched over gRPC.
   clinic::v1::Appointment GetAppointment(const std::string& name);

@@ -25,41 +25,18 @@
 #include "clinic/v1/follow_up_service.pb.h"
 #include "clinic/v1/notification_service.pb.h"
 #include "clinic/v1/treatment_catalog_service.grpc.pb.h"
-#include "clinicd/test_clock/v1/test_clock.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/clinicctl/ctl_test_base.h"
-#include "tests/integration/clinicd_process.h"
-#include "tests/reminder_worker/helper_process.h"
+#include "tests/clinicctl/journey_fixture.h"
 
 namespace clinicd::clinicctl::testing {
 namespace {
 
-using reminder_worker::testing::HelperProcess;
-using reminder_worker::testing::ReadRecord;
-using reminder_worker::testing::TempDir;
-using reminder_worker::testing::WorkerProcess;
 using ::testing::HasSubstr;
 
 // The relay takes two seconds over mail to slow@..., so that a worker still
 // holds leases when it is killed.
 constexpr char kPatientEmail[] = "slow@example.org";
-
-// `text` with every run of white space as one space (the e-mail body may be
-// wrapped differently from the protocol's text).
-std::string Words(const std::string& text) {
-  return absl::StrJoin(absl::StrSplit(text, absl::ByAnyChar(" \n\r\t"), absl::SkipEmpty()), " ");
-}
-
-template <typename Done>
-bool Eventually(int seconds, Done done) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(seconds);
-  while (!done()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  return true;
-}
 
 template <typename Message>
 Message FromJson(const std::string& json) {
@@ -69,105 +46,8 @@ Message FromJson(const std::string& json) {
   return message;
 }
 
-// One e-mail the sink received.
-struct Mail {
-  std::string to;
-  std::string subject;
-  std::string message_id;
-  std::string body;
-};
-
-class JourneyTest : public ::testing::Test {
+class JourneyTest : public JourneyFixture {
  protected:
-  void SetUp() override {
-    server_.AddPlugin(clinicd::testing::ClinicdProcess::BundledPlugin("microneedling"));
-    server_.AddPlugin(clinicd::testing::ClinicdProcess::BundledPlugin("maintenance_recall"));
-    admin_ = server_.CreateKey("admin");
-    front_desk_ = server_.CreateKey("front_desk");
-    clinician_ = server_.CreateKey("clinician");
-    worker_key_ = server_.CreateKey("reminder_worker");
-    ASSERT_FALSE(admin_.empty() || front_desk_.empty() || clinician_.empty() ||
-                 worker_key_.empty());
-    std::string error;
-    // The server's clock stands still from the start; the journey moves it
-    // to the session and on while a killed worker's leases run out.
-    server_.UseTestClock("now");
-    ASSERT_TRUE(server_.Start(&error)) << error;
-    clock_ = clinicd::test_clock::v1::TestClockService::NewStub(server_.channel());
-    smtp_ = HelperProcess::Start("smtp_receiver.py", {mail_.path()}, {}, &error);
-    ASSERT_NE(smtp_, nullptr) << error;
-  }
-
-  // `clinicctl <args>` with `key` and, once created, the clinic.
-  ProgramResult Ctl(const std::vector<std::string>& args, const std::string& key) const {
-    std::vector<std::string> argv = {ClinicctlBinary()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> env = {"CLINICD_ADDRESS=" + server_.address(),
-                                    "CLINICD_API_KEY=" + key};
-    if (!clinic_.empty()) env.push_back("CLINICD_CLINIC=" + clinic_);
-    return test_util::RunProgram(argv, env, absl::Seconds(30));
-  }
-
-  // Stands the server's clock at `time`.
-  void SetTime(absl::Time time) {
-    clinicd::test_clock::v1::SetTestTimeRequest request;
-    request.mutable_time()->set_seconds(absl::ToUnixSeconds(time));
-    clinicd::test_clock::v1::TestTime reply;
-    const grpc::Status status =
-        clock_->SetTestTime(clinicd::testing::AuthedContext(admin_).get(), request, &reply);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
-
-  // Moves the server's clock on by `step`.
-  void Advance(absl::Duration step) {
-    clinicd::test_clock::v1::AdvanceTestTimeRequest request;
-    request.mutable_step()->set_seconds(absl::ToInt64Seconds(step));
-    clinicd::test_clock::v1::TestTime reply;
-    const grpc::Status status =
-        clock_->AdvanceTestTime(clinicd::testing::AuthedContext(admin_).get(), request, &reply);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-  }
-
-  // Runs `args`, expecting success; its stdout.
-  std::string Must(const std::vector<std::string>& args, const std::string& key) {
-    const ProgramResult result = Ctl(args, key);
-    EXPECT_EQ(result.exit_code, 0) << absl::StrJoin(args, " ") << "\n" << result.err;
-    return result.out;
-  }
-
-  std::unique_ptr<WorkerProcess> StartWorker(const std::string& id, const std::string& lease) {
-    return std::make_unique<WorkerProcess>(
-        std::vector<std::string>{"--server=" + server_.address(),
-                                 absl::StrCat("--smtp_url=smtp://127.0.0.1:", smtp_->port()),
-                                 "--smtp_starttls=off", "--smtp_from=praxis@example.org",
-                                 "--poll_interval=100ms", "--log_level=debug", "--worker_id=" + id,
-                                 "--lease=" + lease, "--delivery_timeout=3s"},
-        std::vector<std::string>{"CLINICD_API_KEY=" + worker_key_},
-        dir_.path() + "/" + id + ".log");
-  }
-
-  // Every e-mail the sink received so far.
-  std::vector<Mail> Received() const {
-    std::vector<Mail> mails;
-    const int count = reminder_worker::testing::CountRecords(mail_.path());
-    for (int n = 0; n < count; ++n) {
-      google::protobuf::Struct record;
-      if (!ReadRecord(absl::StrCat(mail_.path(), "/", n, ".json"), &record)) continue;
-      const auto& fields = record.fields();
-      mails.push_back({fields.at("to").string_value(), fields.at("subject").string_value(),
-                       fields.at("message_id").string_value(),
-                       fields.at("body").string_value()});
-    }
-    return mails;
-  }
-
-  // How many received e-mails carry `message_id`.
-  int CountWithId(const std::string& message_id) const {
-    int count = 0;
-    for (const Mail& mail : Received()) count += mail.message_id == message_id;
-    return count;
-  }
-
   // The appointment's aftercare notifications as `clinicctl outbox list --json` shows them.
   std::vector<clinic::v1::Notification> Aftercare(const std::string& appointment) {
     const auto listed = FromJson<clinic::v1::ListNotificationsResponse>(
@@ -179,14 +59,6 @@ class JourneyTest : public ::testing::Test {
     }
     return aftercare;
   }
-
-  clinicd::testing::ClinicdProcess server_;
-  std::unique_ptr<clinicd::test_clock::v1::TestClockService::Stub> clock_;
-  std::string admin_, front_desk_, clinician_, worker_key_;
-  std::string clinic_;
-  TempDir dir_;
-  TempDir mail_;
-  std::unique_ptr<HelperProcess> smtp_;
 };
 
 TEST_F(JourneyTest, FromAnEmptyServerToRemindersAndAftercareInTheMailSink) {
@@ -206,13 +78,8 @@ TEST_F(JourneyTest, FromAnEmptyServerToRemindersAndAftercareInTheMailSink) {
   auto worker = StartWorker("worker-1", "4s");
 
   // Set up: clinic (no quiet hours), practitioner, room.
-  const std::string created =
-      Must({"clinic", "create", "--name=Haut & Licht Berlin", "--time_zone=Europe/Berlin",
-            "--region=DE", "--email=praxis@example.org"},
-           admin_);
-  const size_t at = created.find("export CLINICD_CLINIC=");
-  ASSERT_NE(at, std::string::npos) << created;
-  clinic_ = created.substr(at + 22, created.find('\n', at) - at - 22);
+  CreateClinic("Haut & Licht Berlin");
+  ASSERT_FALSE(clinic_.empty());
   Must({"practitioner", "create", "--name=Dr. Lena Wolf", "--treatments=microneedling",
         "--hours=mon-sun 08:00-18:00"},
        admin_);
@@ -231,6 +98,14 @@ TEST_F(JourneyTest, FromAnEmptyServerToRemindersAndAftercareInTheMailSink) {
                    front_desk_),
               HasSubstr(": CLEARED"));
 
+  // The consultation microneedling asks for before a first session, booked
+  // for tomorrow morning; the clinician records it on the day.
+  const auto consultation = FromJson<clinic::v1::Appointment>(
+      Must({"appointment", "book", "--patient=Anna Schmidt", "--consultation", "--at=+1 09:00",
+            "--json"},
+           front_desk_));
+  ASSERT_EQ(consultation.kind(), clinic::v1::VISIT_KIND_CONSULTATION);
+
   // A course, and its first session two days ahead.
   const auto series = FromJson<clinic::v1::Series>(
       Must({"series", "create", "--patient=Anna Schmidt", "--indication=acne_scars", "--json"},
@@ -246,7 +121,11 @@ TEST_F(JourneyTest, FromAnEmptyServerToRemindersAndAftercareInTheMailSink) {
   // The week-before and three-days-before instructions are overdue: sent at once.
   const std::vector<std::string> due_now = {"One week to go: please skip peels and laser",
                                             "Three days to go: time to pause strong skincare"};
-  ASSERT_TRUE(Eventually(30, [&] { return Received().size() >= 2; })) << worker->Log();
+  ASSERT_TRUE(Eventually(30, [&] {
+    int found = 0;
+    for (const Mail& mail : Received()) found += mail.subject == due_now[0] || mail.subject == due_now[1];
+    return found >= 2;
+  })) << worker->Log();
   for (const std::string& subject : due_now) {
     ASSERT_TRUE(texts.count(subject)) << subject;
     bool found = false;
@@ -258,6 +137,17 @@ TEST_F(JourneyTest, FromAnEmptyServerToRemindersAndAftercareInTheMailSink) {
     }
     EXPECT_TRUE(found) << subject;
   }
+
+  // The consultation, on the day: the patient is suitable.
+  SetTime(absl::FromUnixSeconds(consultation.start_time().seconds()));
+  const ProgramResult too_soon = Ctl({"appointment", "check-in", appointment_id}, front_desk_);
+  EXPECT_EQ(too_soon.exit_code, 1) << too_soon.err;
+  EXPECT_THAT(too_soon.err, HasSubstr("TOO_EARLY"));
+  Must({"appointment", "check-in", IdOf(consultation.name())}, front_desk_);
+  EXPECT_THAT(Must({"consultation", "record", IdOf(consultation.name()), "--suitable",
+                    "--indication=acne_scars", "--needle_depth=1.0"},
+                   clinician_),
+              HasSubstr("Outcome: "));
 
   // The session: check-in at the desk, completion by the clinician.
   SetTime(absl::FromUnixSeconds(appointment.start_time().seconds()));

@@ -126,6 +126,31 @@ TEST_F(LocalTimeTest, RefusesUnknownZones) {
   EXPECT_TRUE(LoadZone("America/Sao_Paulo").ok());
 }
 
+TEST_F(LocalTimeTest, RewritesUtcTimestampsInTextOnTheClinicsClock) {
+  // RFC 3339 in UTC, with seconds and fractions, in winter and summer.
+  EXPECT_EQ(LocalizeTimes("treatment deferred until 2027-01-05T06:00:00Z; then book", berlin_),
+            "treatment deferred until Tue 2027-01-05 07:00 CET; then book");
+  EXPECT_EQ(LocalizeTimes("until 2027-04-02T08:00:00.250Z.", berlin_),
+            "until Fri 2027-04-02 10:00 CEST.");
+  EXPECT_EQ(LocalizeTimes("from 2027-04-02t08:00z", berlin_), "from Fri 2027-04-02 10:00 CEST");
+  // Other offsets, and UTC spelt out.
+  EXPECT_EQ(LocalizeTimes("at 2027-10-31T02:30+01:00", berlin_), "at Sun 2027-10-31 02:30 CET");
+  EXPECT_EQ(LocalizeTimes("at 2027-10-31T02:30:00+02:00", berlin_), "at Sun 2027-10-31 02:30 CEST");
+  EXPECT_EQ(LocalizeTimes("at 2027-03-01T09:00-05:00", berlin_), "at Mon 2027-03-01 15:00 CET");
+  EXPECT_EQ(LocalizeTimes("ends 2027-03-01 09:00 UTC", berlin_), "ends Mon 2027-03-01 10:00 CET");
+  // Several in one text.
+  EXPECT_EQ(LocalizeTimes("2027-01-05T06:00:00Z to 2027-01-05T07:30:00Z", berlin_),
+            "Tue 2027-01-05 07:00 CET to Tue 2027-01-05 08:30 CET");
+}
+
+TEST_F(LocalTimeTest, LeavesLocalTimesAndLookalikesAlone) {
+  for (const char* text : {"the session at 2027-01-05 08:00 CET opens at 2027-01-05 07:00 CET",
+                           "on 2027-01-05", "id 12027-01-05T06:00:00Z", "2027-13-05T06:00:00Z",
+                           "2027-01-05T06:00:00Zulu", "2027-01-05T06:00", "", "Z UTC"}) {
+    EXPECT_EQ(LocalizeTimes(text, berlin_), text);
+  }
+}
+
 TEST(ProtoTimeTest, ConvertsTimestampsAndDates) {
   const absl::Time time = absl::FromUnixMicros(1'815'000'000'123'456);
   EXPECT_EQ(FromProto(ToProto(time)), time);

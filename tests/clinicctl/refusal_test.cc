@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -138,10 +139,14 @@ TEST_F(RefusalTest, SeriesSpacingGivesTheEarliestLocalTime) {
   const grpc::Status status =
       Precondition("session 2 of clinics/c/series/s can be no earlier than 2027-04-12 10:00",
                    "SERIES_SPACING", {{"earliest_time", "2027-04-12T08:00:00Z"}, {"session", "2"}});
+  context_.action = "appointment book";
   std::vector<std::string> lines = Describe(status);
-  ASSERT_EQ(lines.size(), 3u);
+  ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[1], "earliest Mon 2027-04-12 10:00 CEST (session 2 of the series)");
   EXPECT_THAT(lines[2], HasSubstr("clinicctl slots"));
+  EXPECT_EQ(lines[3],
+            "a clinician may book past it: clinicctl appointment book ... "
+            "--override=SERIES_SPACING --justification=WHY (with a clinician's key)");
   context_.series = "01series";
   lines = Describe(status);
   EXPECT_EQ(lines[2], "free times in the session's window: clinicctl series plan 01series");
@@ -180,8 +185,161 @@ TEST_F(RefusalTest, SeriesRoomPractitionerAndStateRefusalsPointAtTheNextCommand)
                                 "INVALID_STATE_TRANSITION",
                                 {{"from_state", "CANCELLED"}, {"to_state", "CHECKED_IN"}})),
               HasSubstr("it is CANCELLED now and cannot become CHECKED_IN"));
+  context_.action = "appointment no-show";
   EXPECT_THAT(Text(Precondition("not yet", "TOO_EARLY")),
               HasSubstr("only once the appointment has started"));
+}
+
+// No line of `text` shows a UTC timestamp.
+void ExpectNoUtc(const std::string& text) {
+  EXPECT_THAT(text, ::testing::Not(::testing::ContainsRegex("[0-9]Z|UTC|T[0-9][0-9]:")));
+}
+
+TEST_F(RefusalTest, TooEarlyForCheckInSaysWhenItOpensOnTheClinicsClock) {
+  context_.appointment = "01appt";
+  const grpc::Status status =
+      Precondition("check-in for the session at 2027-01-05T07:00:00Z opens at 2027-01-05T06:00:00Z",
+                   "TOO_EARLY", {{"earliest_time", "2027-01-05T06:00:00Z"}});
+  const std::vector<std::string> lines = Describe(status);
+  EXPECT_THAT(lines, ElementsAre("appointment check-in refused by clinicd: check-in for the "
+                                 "session at Tue 2027-01-05 08:00 CET opens at Tue 2027-01-05 "
+                                 "07:00 CET (TOO_EARLY)",
+                                 "check-in opens at Tue 2027-01-05 07:00 CET; try again then: "
+                                 "clinicctl appointment check-in 01appt"));
+  ExpectNoUtc(absl::StrJoin(lines, "\n"));
+  context_.action = "appointment complete";
+  EXPECT_THAT(Text(Precondition("a session can be completed only once it has started", "TOO_EARLY",
+                                {{"earliest_time", "2027-01-05T07:00:00Z"}})),
+              HasSubstr("the session starts at Tue 2027-01-05 08:00 CET; record it once it has "
+                        "begun: clinicctl appointment complete 01appt"));
+  context_.action = "consultation record";
+  EXPECT_THAT(
+      Text(Precondition("not yet", "TOO_EARLY", {{"earliest_time", "2027-01-05T07:00:00Z"}})),
+      HasSubstr("record it once it has begun: clinicctl consultation record 01appt"));
+}
+
+TEST_F(RefusalTest, TooLateSaysWhenTheSessionEndedAndWhatToDoInstead) {
+  context_.appointment = "01appt";
+  const std::string text = Text(Precondition(
+      "the session ended at 2027-01-05 09:00 CET; mark it as a no-show, or reschedule it",
+      "TOO_LATE", {{"end_time", "2027-01-05T08:00:00Z"}}));
+  EXPECT_THAT(text, HasSubstr("the session ended at Tue 2027-01-05 09:00 CET: record that the "
+                              "patient did not come: clinicctl appointment no-show 01appt, or "
+                              "move it: clinicctl appointment reschedule 01appt --at="));
+  ExpectNoUtc(text);
+}
+
+TEST_F(RefusalTest, ConsultationRequiredSaysHowToBookOrRecordOne) {
+  context_.action = "appointment book";
+  const std::string none = Text(Precondition(
+      "a first session of Microneedling needs a consultation before it; the patient has none "
+      "booked",
+      "CONSULTATION_REQUIRED",
+      {{"reasons", "CONSULTATION_REQUIRED"},
+       {"advice_CONSULTATION_REQUIRED",
+        "book a consultation (kind CONSULTATION) for Microneedling before this session"}}));
+  EXPECT_THAT(none, HasSubstr("CONSULTATION_REQUIRED: a first session of microneedling needs a "
+                              "consultation before it; book one: clinicctl appointment book "
+                              "--patient='anna schmidt' --treatment=microneedling "
+                              "--consultation --at="));
+  EXPECT_THAT(none, HasSubstr("then record its outcome: clinicctl consultation record"));
+
+  context_.action = "appointment check-in";
+  const std::string unrecorded = Text(Precondition(
+      "the consultation on 2027-01-04 10:00 CET has no outcome recorded", "CONSULTATION_REQUIRED",
+      {{"reasons", "CONSULTATION_REQUIRED"},
+       {"advice_CONSULTATION_REQUIRED",
+        "the clinician records its outcome (RecordConsultationOutcome) before the first "
+        "session: clinics/c1/appointments/01consult"}}));
+  EXPECT_THAT(unrecorded, HasSubstr("the clinician records it (clinician key): clinicctl "
+                                    "consultation record 01consult --suitable --indication="));
+
+  const std::string unsuitable = Text(Precondition(
+      "the consultation on 2027-01-04 10:00 CET found the patient not suitable for Microneedling",
+      "CONSULTATION_REQUIRED",
+      {{"reasons", "CONSULTATION_REQUIRED"},
+       {"advice_CONSULTATION_REQUIRED",
+        "a clinician must find the patient suitable first; book a consultation"}}));
+  EXPECT_THAT(unsuitable, HasSubstr("the last consultation found the patient not suitable"));
+
+  // Beside the clearance reasons of a check-in.
+  const std::vector<std::string> mixed =
+      Describe(Precondition("cannot check in", "CONSENT_REQUIRED",
+                            {{"reasons", "CONSENT_REQUIRED,CONSULTATION_REQUIRED"}}));
+  ASSERT_EQ(mixed.size(), 3u);
+  EXPECT_THAT(mixed[2], HasSubstr("CONSULTATION_REQUIRED: a first session"));
+
+  context_.appointment = "01consult";
+  EXPECT_THAT(Text(Precondition("a consultation is completed by recording its outcome",
+                                "CONSULTATION_OUTCOME_REQUIRED")),
+              HasSubstr("clinicctl consultation record 01consult --suitable --indication=ID"));
+}
+
+TEST_F(RefusalTest, CourseRulesGiveTheirTimeAndTheClinicianOverride) {
+  context_.action = "appointment reschedule";
+  context_.series = "01series";
+  const std::vector<std::string> closed = Describe(Precondition(
+      "session 2 of clinics/c/series/01series had to be by 2027-02-16 10:00 CET",
+      "SERIES_WINDOW_CLOSED", {{"latest_time", "2027-02-16T09:00:00Z"}, {"session", "2"}}));
+  EXPECT_THAT(closed,
+              ElementsAre(HasSubstr("(SERIES_WINDOW_CLOSED)"),
+                          "latest Tue 2027-02-16 10:00 CET (session 2 of the series)",
+                          "the session's window: clinicctl series plan 01series",
+                          "a clinician may book past it: clinicctl appointment reschedule ... "
+                          "--override=SERIES_WINDOW_CLOSED --justification=WHY (with a "
+                          "clinician's key)"));
+
+  context_.action = "appointment book";
+  const std::string repeat = Text(Precondition(
+      "a new course of Microneedling can start no sooner than 6 months after ...",
+      "REPEAT_COURSE_TOO_SOON",
+      {{"earliest_time", "2027-07-05T08:00:00Z"}, {"last_session_time", "2027-01-05T09:00:00Z"}}));
+  EXPECT_THAT(repeat, HasSubstr("earliest Mon 2027-07-05 10:00 CEST: a new course waits after "
+                                "the last one, whose final session was Tue 2027-01-05 10:00 CET"));
+  EXPECT_THAT(repeat, HasSubstr("--from=2027-07-05"));
+  EXPECT_THAT(repeat, HasSubstr("--override=REPEAT_COURSE_TOO_SOON --justification=WHY"));
+
+  const std::string maintenance =
+      Text(Precondition("maintenance Microneedling is due from 2027-07-05 10:00 CEST",
+                        "MAINTENANCE_TOO_SOON", {{"earliest_time", "2027-07-05T08:00:00Z"}}));
+  EXPECT_THAT(maintenance, HasSubstr("earliest Mon 2027-07-05 10:00 CEST: maintenance is due"));
+  EXPECT_THAT(maintenance, HasSubstr("--override=MAINTENANCE_TOO_SOON"));
+
+  EXPECT_THAT(Text(Refusal(grpc::StatusCode::PERMISSION_DENIED,
+                           "only a clinician (or admin) key may override the protocol's rules",
+                           "OVERRIDE_NEEDS_CLINICIAN", {{"role", "front_desk"}})),
+              HasSubstr("only a clinician's (or an admin's) key may book past"));
+}
+
+TEST_F(RefusalTest, EveryUtcTimeBecomesLocalAndTimesInTheMetadataGetALine) {
+  // A reason clinicctl has no advice for still shows its times on the clinic's clock.
+  const std::vector<std::string> lines = Describe(Precondition(
+      "treatment deferred until 2027-04-02T08:00:00Z; nothing before 2027-03-30T22:00:00.000Z",
+      "SOMETHING_NEW",
+      {{"earliest_time", "2027-04-02T08:00:00Z"}, {"end_time", "2027-04-01T08:00:00Z"}}));
+  EXPECT_THAT(lines, ElementsAre("appointment check-in refused by clinicd: treatment deferred "
+                                 "until Fri 2027-04-02 10:00 CEST; nothing before Wed 2027-03-31 "
+                                 "00:00 CEST (SOMETHING_NEW)",
+                                 "ended Thu 2027-04-01 10:00 CEST"));
+  const std::vector<std::string> latest =
+      Describe(Precondition("no", "SOMETHING_NEW",
+                            {{"latest_time", "2027-04-02T08:00:00Z"},
+                             {"earliest_treatable_time", "2027-03-02T08:00:00Z"}}));
+  EXPECT_THAT(latest, ElementsAre(HasSubstr("(SOMETHING_NEW)"),
+                                  "earliest treatable Tue 2027-03-02 09:00 CET",
+                                  "latest Fri 2027-04-02 10:00 CEST"));
+  // A field's description too, with the flag of a repeated field.
+  context_.action = "appointment book";
+  context_.field_flags = {{"appointment.rule_override.reasons", "override"}};
+  EXPECT_THAT(Describe(Refusal(grpc::StatusCode::INVALID_ARGUMENT, "bad", "INVALID_FIELD", {},
+                               {{"appointment.rule_override.reasons[1]",
+                                 "`SLOT_TAKEN` cannot be "
+                                 "overridden"},
+                                {"appointment.start_time", "after 2027-04-02T08:00:00Z"}})),
+              ElementsAre(HasSubstr("invalid request"),
+                          "--override (appointment.rule_override.reasons[1]): `SLOT_TAKEN` "
+                          "cannot be overridden",
+                          "appointment.start_time: after Fri 2027-04-02 10:00 CEST"));
 }
 
 TEST_F(RefusalTest, InvalidArgumentListsEveryFieldOnItsOwnLineWithItsFlag) {
@@ -213,6 +371,14 @@ TEST_F(RefusalTest, KeysAndRolesSayWhichKeyToUse) {
                            {{"role", "integration"},
                             {"method", "/clinic.v1.FollowUpService/SnoozeRecall"}})),
               HasSubstr("may not call SnoozeRecall; ask the administrator for a key"));
+  EXPECT_THAT(Text(Refusal(grpc::StatusCode::PERMISSION_DENIED, "no", "ROLE_NOT_ALLOWED",
+                           {{"role", "front_desk"},
+                            {"method", "/clinic.v1.BookingService/RecordConsultationOutcome"}})),
+              HasSubstr("RecordConsultationOutcome; that is a clinician's"));
+  EXPECT_THAT(Text(Refusal(
+                  grpc::StatusCode::PERMISSION_DENIED, "no", "ROLE_NOT_ALLOWED",
+                  {{"role", "clinician"}, {"method", "/clinic.v1.PracticeService/CreateTimeOff"}})),
+              HasSubstr("CreateTimeOff; that is the front desk's: use a front-desk key"));
   EXPECT_THAT(Text(Refusal(grpc::StatusCode::NOT_FOUND, "no such patient", "NOT_FOUND")),
               HasSubstr("check the id, and that it belongs to the clinic"));
   EXPECT_THAT(Text(Refusal(grpc::StatusCode::ABORTED, "stale", "ETAG_MISMATCH")),
