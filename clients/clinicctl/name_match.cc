@@ -1,6 +1,5 @@
 #include "clients/clinicctl/name_match.h"
 
-#include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
@@ -9,19 +8,10 @@
 #include <numeric>
 #include <utility>
 
+#include "services/domain/name_search.h"
+
 namespace clinicd::clinicctl {
 namespace {
-
-// Folds as clinicd's name search does; null when ICU lacks the rules.
-icu::Transliterator* Folder() {
-  static const std::unique_ptr<icu::Transliterator> folder = [] {
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-        "NFD; [:Nonspacing Mark:] Remove; Latin-ASCII; Any-Lower; NFC", UTRANS_FORWARD, status));
-    return U_SUCCESS(status) ? std::move(t) : nullptr;
-  }();
-  return folder.get();
-}
 
 // The code points of UTF-8 `text`.
 std::u32string CodePoints(absl::string_view text) {
@@ -58,33 +48,7 @@ int Distance(const std::vector<std::string>& typed_words,
 }  // namespace
 
 std::vector<std::string> FoldedWords(absl::string_view text) {
-  icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  if (icu::Transliterator* folder = Folder()) {
-    folder->transliterate(unicode);
-  } else {
-    unicode.foldCase();
-  }
-  std::vector<std::string> words;
-  icu::UnicodeString word;
-  auto flush = [&] {
-    if (word.isEmpty()) return;
-    std::string utf8;
-    word.toUTF8String(utf8);
-    words.push_back(std::move(utf8));
-    word.remove();
-  };
-  for (int32_t i = 0; i < unicode.length();) {
-    const UChar32 c = unicode.char32At(i);
-    if (u_isalnum(c)) {
-      word.append(c);
-    } else {
-      flush();
-    }
-    i += U16_LENGTH(c);
-  }
-  flush();
-  return words;
+  return domain::SearchWords(text);
 }
 
 std::vector<std::string> SearchPrefixes(absl::string_view typed, size_t letters) {

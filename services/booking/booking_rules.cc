@@ -10,6 +10,7 @@
 #include "clinic/v1/patient_service.pb.h"
 #include "clinicd/protocol_rules.h"
 #include "services/common/errors.h"
+#include "services/common/time_text.h"
 #include "services/booking/consultation_rules.h"
 #include "services/consent/clearance_query.h"
 #include "services/common/proto_time.h"
@@ -24,15 +25,6 @@ namespace clinicd::booking {
 namespace {
 
 using clinic::v1::Appointment;
-
-// "2027-03-01 10:00 CET" in the clinic's zone, for messages.
-std::string Local(absl::Time time, const absl::TimeZone& zone) {
-  return absl::FormatTime("%Y-%m-%d %H:%M %Z", time, zone);
-}
-
-std::string Rfc3339(absl::Time time) {
-  return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
-}
 
 // The first active appointment other than `self` that overlaps
 // [start, end) for `column` = `value`, as (start, end); end_column is
@@ -73,11 +65,11 @@ absl::Status SlotTaken(absl::string_view what, const domain::Interval& conflict,
                        const absl::TimeZone& zone) {
   return ErrorWithReason(
       absl::StatusCode::kFailedPrecondition, "SLOT_TAKEN",
-      absl::StrCat("the ", what, " already has an appointment from ", Local(conflict.start, zone),
-                   " to ", Local(conflict.end, zone), "; choose another time from SearchAvailability"),
+      absl::StrCat("the ", what, " already has an appointment from ", LocalTimeText(conflict.start, zone),
+                   " to ", LocalTimeText(conflict.end, zone), "; choose another time from SearchAvailability"),
       {{"taken_by", std::string(what)},
-       {"conflict_start_time", Rfc3339(conflict.start)},
-       {"conflict_end_time", Rfc3339(conflict.end)}});
+       {"conflict_start_time", Rfc3339Text(conflict.start)},
+       {"conflict_end_time", Rfc3339Text(conflict.end)}});
 }
 
 absl::Status CheckWorkingHours(store::Transaction& tx, const clinic::v1::Practitioner& practitioner,
@@ -98,8 +90,8 @@ absl::Status CheckWorkingHours(store::Transaction& tx, const clinic::v1::Practit
     const std::string hours = that_day.empty() ? "none" : absl::StrJoin(that_day, ", ");
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "OUTSIDE_WORKING_HOURS",
-        absl::StrCat("the session from ", Local(session.start, zone), " to ",
-                     Local(session.end, zone), " is outside the practitioner's working hours (",
+        absl::StrCat("the session from ", LocalTimeText(session.start, zone), " to ",
+                     LocalTimeText(session.end, zone), " is outside the practitioner's working hours (",
                      absl::FormatTime("%A", session.start, zone), ": ", hours, ")"),
         {{"cause", "working_hours"}, {"working_hours", hours}});
   }
@@ -112,9 +104,9 @@ absl::Status CheckWorkingHours(store::Transaction& tx, const clinic::v1::Practit
   if (time_off->has_value()) {
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "OUTSIDE_WORKING_HOURS",
-        absl::StrCat("the practitioner has time off from ", Local((*time_off)->start, zone),
-                     " to ", Local((*time_off)->end, zone)),
-        {{"cause", "time_off"}, {"until_time", Rfc3339((*time_off)->end)}});
+        absl::StrCat("the practitioner has time off from ", LocalTimeText((*time_off)->start, zone),
+                     " to ", LocalTimeText((*time_off)->end, zone)),
+        {{"cause", "time_off"}, {"until_time", Rfc3339Text((*time_off)->end)}});
   }
   absl::StatusOr<std::optional<domain::Interval>> closure = FindPeriod(
       tx,
@@ -125,9 +117,9 @@ absl::Status CheckWorkingHours(store::Transaction& tx, const clinic::v1::Practit
   if (closure->has_value()) {
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "OUTSIDE_WORKING_HOURS",
-        absl::StrCat("the clinic is closed from ", Local((*closure)->start, zone), " to ",
-                     Local((*closure)->end, zone)),
-        {{"cause", "closure"}, {"until_time", Rfc3339((*closure)->end)}});
+        absl::StrCat("the clinic is closed from ", LocalTimeText((*closure)->start, zone), " to ",
+                     LocalTimeText((*closure)->end, zone)),
+        {{"cause", "closure"}, {"until_time", Rfc3339Text((*closure)->end)}});
   }
   return absl::OkStatus();
 }
@@ -326,8 +318,8 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "SERIES_SPACING",
         absl::StrCat(type->display_name(), " sessions must be spaced; the earliest this patient ",
-                     "can have one near this time is ", Local(earliest, zone)),
-        {{"earliest_time", Rfc3339(earliest)}});
+                     "can have one near this time is ", LocalTimeText(earliest, zone)),
+        {{"earliest_time", Rfc3339Text(earliest)}});
   }
   // Screening restrictions for the session's own time apply from booking on;
   // a missing consent only when the clinic asks for consent at booking

@@ -76,6 +76,18 @@ absl::Status StampOverride(const Principal& principal, Appointment& appointment)
   return absl::OkStatus();
 }
 
+// Completes checked-in `appointment` at `now`, which must be at or after its start.
+absl::Status CompleteAt(store::Transaction& tx, absl::Time now, Appointment& appointment) {
+  if (absl::Status s = Transition(appointment, {v1::APPOINTMENT_STATE_CHECKED_IN},
+                                  v1::APPOINTMENT_STATE_COMPLETED);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<ClinicSettings> clinic = LoadClinicSettings(tx, ClinicIdOf(appointment.name()));
+  if (!clinic.ok()) return clinic.status();
+  return domain::CompletionWindow(clinic->zone, FromProtoTime(appointment.start_time()), now);
+}
+
 }  // namespace
 
 grpc::Status BookingServiceImpl::CreateAppointment(ServerContext* context, const v1::CreateAppointmentRequest* request, Appointment* response) {
@@ -201,18 +213,7 @@ grpc::Status BookingServiceImpl::CompleteAppointment(ServerContext* context, con
                                               "a consultation is completed by recording its outcome "
                                               "(RecordConsultationOutcome)");
                                         }
-                                        if (absl::Status s = Transition(appointment, {v1::APPOINTMENT_STATE_CHECKED_IN},
-                                                                        v1::APPOINTMENT_STATE_COMPLETED);
-                                            !s.ok()) {
-                                          return s;
-                                        }
-                                        absl::StatusOr<ClinicSettings> clinic =
-                                            LoadClinicSettings(tx, ClinicIdOf(appointment.name()));
-                                        if (!clinic.ok()) return clinic.status();
-                                        if (absl::Status s = domain::CompletionWindow(
-                                                clinic->zone, FromProtoTime(appointment.start_time()),
-                                                principal.now);
-                                            !s.ok()) {
+                                        if (absl::Status s = CompleteAt(tx, principal.now, appointment); !s.ok()) {
                                           return s;
                                         }
                                         *appointment.mutable_session_record() = request->session_record();
@@ -258,17 +259,7 @@ grpc::Status BookingServiceImpl::RecordConsultationOutcome(ServerContext* contex
                          violations.Add("outcome.notes", "must be at most 10000 bytes");
                        }
                        if (!violations.empty()) return violations.ToStatus();
-                       if (absl::Status s = Transition(appointment, {v1::APPOINTMENT_STATE_CHECKED_IN},
-                                                       v1::APPOINTMENT_STATE_COMPLETED);
-                           !s.ok()) {
-                         return s;
-                       }
-                       absl::StatusOr<ClinicSettings> clinic =
-                           LoadClinicSettings(tx, ClinicIdOf(appointment.name()));
-                       if (!clinic.ok()) return clinic.status();
-                       if (absl::Status s = domain::CompletionWindow(
-                               clinic->zone, FromProtoTime(appointment.start_time()), principal.now);
-                           !s.ok()) {
+                       if (absl::Status s = CompleteAt(tx, principal.now, appointment); !s.ok()) {
                          return s;
                        }
                        v1::ConsultationOutcome& recorded = *appointment.mutable_consultation_outcome();

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
+#include "services/common/time_text.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 
@@ -9,10 +10,6 @@ namespace clinicd::booking {
 namespace {
 
 using clinic::v1::Appointment;
-
-std::string Local(absl::Time time, const absl::TimeZone& zone) {
-  return absl::FormatTime("%Y-%m-%d %H:%M %Z", time, zone);
-}
 
 // True when the patient had (for booking: has booked or had) a treatment
 // session of `type` before `start`: then this one is not their first.
@@ -91,7 +88,7 @@ absl::Status CheckConsultationFirst(store::Transaction& tx, const clinic::v1::Tr
         book_one);
   }
   const Appointment& found = **consultation;
-  const std::string when = Local(FromProtoTime(found.start_time()), zone);
+  const std::string when = LocalTimeText(FromProtoTime(found.start_time()), zone);
   const bool recorded = found.state() == clinic::v1::APPOINTMENT_STATE_COMPLETED;
   if (recorded && !found.consultation_outcome().suitable()) {
     return ConsultationRequired(

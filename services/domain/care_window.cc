@@ -4,21 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
+#include "services/common/time_text.h"
 #include "services/common/proto_time.h"
 
 namespace clinicd::domain {
-namespace {
-
-std::string Local(absl::Time time, const absl::TimeZone& zone) {
-  return absl::FormatTime("%Y-%m-%d %H:%M %Z", time, zone);
-}
-
-std::string Rfc3339(absl::Time time) {
-  return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
-}
-
-}  // namespace
-
 absl::Duration CheckInLead(const clinic::v1::ClinicPolicy& policy) {
   return policy.has_check_in_lead() ? FromProtoDuration(policy.check_in_lead())
                                     : kDefaultCheckInLead;
@@ -30,16 +19,16 @@ absl::Status CheckInWindow(const clinic::v1::ClinicPolicy& policy, const absl::T
   if (now < opens) {
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "TOO_EARLY",
-        absl::StrCat("check-in for the session at ", Local(start, zone), " opens at ",
-                     Local(opens, zone)),
-        {{"earliest_time", Rfc3339(opens)}});
+        absl::StrCat("check-in for the session at ", LocalTimeText(start, zone), " opens at ",
+                     LocalTimeText(opens, zone)),
+        {{"earliest_time", Rfc3339Text(opens)}});
   }
   if (now > end) {
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "TOO_LATE",
-        absl::StrCat("the session ended at ", Local(end, zone),
+        absl::StrCat("the session ended at ", LocalTimeText(end, zone),
                      "; mark it as a no-show, or reschedule it"),
-        {{"end_time", Rfc3339(end)}});
+        {{"end_time", Rfc3339Text(end)}});
   }
   return absl::OkStatus();
 }
@@ -48,9 +37,9 @@ absl::Status CompletionWindow(const absl::TimeZone& zone, absl::Time start, absl
   if (now < start) {
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "TOO_EARLY",
-        absl::StrCat("a session can be completed only once it has started (", Local(start, zone),
+        absl::StrCat("a session can be completed only once it has started (", LocalTimeText(start, zone),
                      ")"),
-        {{"earliest_time", Rfc3339(start)}});
+        {{"earliest_time", Rfc3339Text(start)}});
   }
   return absl::OkStatus();
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "clinicd/protocol_rules.h"
 #include "services/common/errors.h"
+#include "services/common/time_text.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 #include "services/domain/appointment_change.h"
@@ -18,14 +19,6 @@ namespace clinicd::follow_up {
 namespace {
 
 using clinic::v1::Appointment;
-
-std::string Local(absl::Time time, const absl::TimeZone& zone) {
-  return absl::FormatTime("%Y-%m-%d %H:%M %Z", time, zone);
-}
-
-std::string Rfc3339(absl::Time time) {
-  return absl::FormatTime(absl::RFC3339_sec, time, absl::UTCTimeZone());
-}
 
 // The series rules for a session of `series` (loaded and checked to be the
 // appointment's). `first` is set when the session would be the course's first.
@@ -93,19 +86,19 @@ absl::Status CheckSeriesSession(store::Transaction& tx,
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "SERIES_SPACING",
         absl::StrCat("session ", session.number(), " of ", appointment.series(),
-                     " can be no earlier than ", Local(opens, zone),
+                     " can be no earlier than ", LocalTimeText(opens, zone),
                      " (the course's spacing from the session before it)"),
-        {{"earliest_time", Rfc3339(opens)}, {"session", absl::StrCat(session.number())}});
+        {{"earliest_time", Rfc3339Text(opens)}, {"session", absl::StrCat(session.number())}});
   }
   if (!before.empty() && start > closes &&
       !domain::Overrides(appointment, "SERIES_WINDOW_CLOSED")) {
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "SERIES_WINDOW_CLOSED",
         absl::StrCat("session ", session.number(), " of ", appointment.series(),
-                     " had to be by ", Local(closes, zone),
+                     " had to be by ", LocalTimeText(closes, zone),
                      " (the longest spacing the course allows); book it in the window, or a "
                      "clinician may override with a reason"),
-        {{"latest_time", Rfc3339(closes)}, {"session", absl::StrCat(session.number())}});
+        {{"latest_time", Rfc3339Text(closes)}, {"session", absl::StrCat(session.number())}});
   }
   return absl::OkStatus();
 }
@@ -199,9 +192,9 @@ absl::Status CheckCourseRules(store::Transaction& tx,
           absl::StatusCode::kFailedPrecondition, "REPEAT_COURSE_TOO_SOON",
           absl::StrCat("a new course of ", type->display_name(), " can start no sooner than ",
                        protocol::DescribePeriod(type->repeat_course_interval()),
-                       " after the last course's final session (", Local(*last, *zone),
-                       "): from ", Local(earliest, *zone)),
-          {{"earliest_time", Rfc3339(earliest)}, {"last_session_time", Rfc3339(*last)}});
+                       " after the last course's final session (", LocalTimeText(*last, *zone),
+                       "): from ", LocalTimeText(earliest, *zone)),
+          {{"earliest_time", Rfc3339Text(earliest)}, {"last_session_time", Rfc3339Text(*last)}});
     }
     return absl::OkStatus();
   }
@@ -213,9 +206,9 @@ absl::Status CheckCourseRules(store::Transaction& tx,
       !domain::Overrides(appointment, "MAINTENANCE_TOO_SOON")) {
     return ErrorWithReason(
         absl::StatusCode::kFailedPrecondition, "MAINTENANCE_TOO_SOON",
-        absl::StrCat("maintenance ", type->display_name(), " is due from ", Local(*due, *zone),
+        absl::StrCat("maintenance ", type->display_name(), " is due from ", LocalTimeText(*due, *zone),
                      "; an earlier session needs a clinician's override with a reason"),
-        {{"earliest_time", Rfc3339(*due)}});
+        {{"earliest_time", Rfc3339Text(*due)}});
   }
   return absl::OkStatus();
 }

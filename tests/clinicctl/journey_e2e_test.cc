@@ -38,14 +38,6 @@ using ::testing::HasSubstr;
 // holds leases when it is killed.
 constexpr char kPatientEmail[] = "slow@example.org";
 
-template <typename Message>
-Message FromJson(const std::string& json) {
-  Message message;
-  const auto status = google::protobuf::util::JsonStringToMessage(json, &message);
-  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << json;
-  return message;
-}
-
 class JourneyTest : public JourneyFixture {
  protected:
   // The appointment's aftercare notifications as `clinicctl outbox list --json` shows them.

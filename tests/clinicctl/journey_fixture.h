@@ -6,8 +6,10 @@
 // mail sink (smtp_receiver.py), clinic-reminder-worker processes delivering
 // to it, and clinicctl for everything the front desk does.
 
+#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +34,15 @@ struct Mail {
 // `text` with every run of white space as one space (an e-mail body may be
 // wrapped differently from the protocol's text).
 std::string Words(const std::string& text);
+
+// The message `json` holds in protobuf's JSON mapping (clinicctl --json).
+template <typename Message>
+Message FromJson(const std::string& json) {
+  Message message;
+  const auto status = google::protobuf::util::JsonStringToMessage(json, &message);
+  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << json;
+  return message;
+}
 
 // Polls `done` every 100 ms for up to `seconds` of real time.
 bool Eventually(int seconds, const std::function<bool()>& done);
