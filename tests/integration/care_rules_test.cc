@@ -5,9 +5,12 @@
 // the course rules (series window, repeat course, maintenance) with a
 // clinician's override. Each rule is tried on both sides of its boundary.
 
+#include <functional>
 #include <map>
 #include <string>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "clinic/v1/consent_service.grpc.pb.h"
@@ -35,9 +38,9 @@ class CareRulesTest : public CourseTest {
     front_desk_key_ = server_.CreateKey("front_desk");
   }
 
-  clinic::v1::Clearance ClearanceAt(absl::Time time) {
+  clinic::v1::Clearance ClearanceAt(absl::Time time, const std::string& patient = "") {
     clinic::v1::GetClearanceRequest request;
-    request.set_patient(patient_.name());
+    request.set_patient(patient.empty() ? patient_.name() : patient);
     request.set_treatment_type(kMicroneedling);
     *request.mutable_time() = ToProto(time);
     clinic::v1::Clearance clearance;
@@ -67,11 +70,12 @@ class CareRulesTest : public CourseTest {
     return booking_->CreateAppointment(AuthedContext(key).get(), request, out);
   }
 
-  clinic::v1::SearchAvailabilityResponse Search(absl::CivilDay first, absl::CivilDay last) {
+  clinic::v1::SearchAvailabilityResponse Search(absl::CivilDay first, absl::CivilDay last,
+                                                const std::string& patient = "") {
     clinic::v1::SearchAvailabilityRequest request;
     request.set_parent(clinic_.name());
     request.set_treatment_type(kMicroneedling);
-    request.set_patient(patient_.name());
+    request.set_patient(patient.empty() ? patient_.name() : patient);
     request.mutable_start_date()->set_year(static_cast<int32_t>(first.year()));
     request.mutable_start_date()->set_month(first.month());
     request.mutable_start_date()->set_day(first.day());
@@ -516,6 +520,98 @@ TEST_F(CareRulesTest, AConsultationThatFoundThePatientUnsuitableBlocksTheFirstSe
   ASSERT_EQ(found.slots_size(), 1);
   EXPECT_EQ(FromProto(found.slots(0).end_time()) - FromProto(found.slots(0).start_time()),
             absl::Minutes(30));
+}
+
+// Every dated screening rule of the protocol on both sides of its boundary,
+// for each decision: GetClearance, search, booking, check-in and moving.
+TEST_F(CareRulesTest, EveryDatedScreeningRuleHoldsToTheSecondForEveryDecision) {
+  practitioner_ = MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Rund");
+  // P's sessions with their own practitioner and room, so Q's are free.
+  const clinic::v1::Practitioner second = MakeAroundTheClockPractitioner(clinic_.name(), "Dr. Zwei");
+  const clinic::v1::Room second_room = MakeRoom(clinic_.name(), "Raum 2", {"microneedling_device"});
+  const absl::TimeZone& berlin = plugins::test_time::Berlin();
+  auto plus_days = [&berlin](int days) {
+    return [&berlin, days](absl::Time t) {
+      return absl::FromCivil(absl::ToCivilSecond(t, berlin) + 86400 * days, berlin);
+    };
+  };
+  struct Rule {
+    const char* question;
+    const char* reason;
+    std::function<absl::Time(absl::Time)> lifts;  // from the answer's time
+  };
+  // In the order they lift, as the clock only moves forward.
+  const std::vector<Rule> rules = {
+      {"sun_exposure_last", "DEFERRED", [](absl::Time t) { return t + absl::Hours(12); }},
+      {"antihistamine_last_dose", "DEFERRED", [](absl::Time t) { return t + absl::Hours(24); }},
+      {"retinoid_or_vitamin_c_last_use", "DEFERRED", plus_days(3)},
+      {"peel_or_laser_last", "DEFERRED", plus_days(7)},
+      {"isotretinoin_last_dose", "CONTRAINDICATED",
+       [&berlin](absl::Time t) {
+         const absl::CivilSecond s = absl::ToCivilSecond(t, berlin);
+         return absl::FromCivil(absl::CivilSecond(s.year(), s.month() + 6, s.day(), s.hour(),
+                                                  s.minute(), s.second()),
+                                berlin);
+       }},
+  };
+  auto has = [](const std::string& reasons, const char* reason) {
+    return absl::StrContains(reasons, reason);
+  };
+  SetTime(At(monday_, 8));
+  const absl::Time dose = At(monday_, 7);
+  int n = 0;
+  for (const Rule& rule : rules) {
+    SCOPED_TRACE(rule.question);
+    const absl::Time lifts = rule.lifts(dose);
+    // P has a session booked while clear; Q has none. Then both report the dose.
+    const clinic::v1::Patient p = MakeReachablePatient("Pia", absl::StrCat("Regel", ++n));
+    ClearForMicroneedling(p.name());
+    const clinic::v1::Patient q = MakeReachablePatient("Quirin", absl::StrCat("Regel", n));
+    ClearForMicroneedling(q.name());
+    Appointment p_draft = Draft(lifts - absl::Hours(1), "", p.name());
+    p_draft.set_practitioner(second.name());
+    p_draft.set_room(second_room.name());
+    const Appointment booked = MustBook(p_draft);
+    ScreenForMicroneedling(p.name(), {{rule.question, dose}});
+    ScreenForMicroneedling(q.name(), {{rule.question, dose}});
+
+    // GetClearance: restricted a second before the lift, not from it.
+    const clinic::v1::Clearance inside = ClearanceAt(lifts - absl::Seconds(1), q.name());
+    std::string reasons;
+    for (const auto& r : inside.reasons()) absl::StrAppend(&reasons, r.reason(), ",");
+    EXPECT_TRUE(has(reasons, rule.reason)) << reasons;
+    std::string after;
+    const clinic::v1::Clearance at_lift = ClearanceAt(lifts, q.name());
+    for (const auto& r : at_lift.reasons()) absl::StrAppend(&after, r.reason(), ",");
+    EXPECT_FALSE(has(after, rule.reason)) << after;
+
+    // Search: nothing before the lift on its day, and the lift is named.
+    const absl::CivilDay day = absl::ToCivilDay(lifts, berlin);
+    const clinic::v1::SearchAvailabilityResponse found = Search(day, day, q.name());
+    for (const clinic::v1::Slot& slot : found.slots()) {
+      EXPECT_GE(FromProto(slot.start_time()), lifts) << InBerlin(slot.start_time());
+    }
+    EXPECT_EQ(InUtc(FromProto(found.earliest_eligible_time())), InUtc(lifts));
+
+    // Booking: a second before is refused, the lift itself is booked.
+    Appointment out;
+    grpc::Status status = Book(Draft(lifts - absl::Seconds(1), "", q.name()), &out);
+    EXPECT_EQ(ReasonOf(status), rule.reason) << status.error_message();
+    EXPECT_EQ(InUtc(ParseRfc3339(MetadataOf(status)["earliest_treatable_time"])), InUtc(lifts));
+    status = Book(Draft(lifts, "", q.name()), &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+
+    // Check-in of P's session, booked before the answer: refused at its time.
+    SetTime(FromProto(booked.start_time()) - absl::Minutes(30));
+    status = CheckIn(booked.name(), &out);
+    EXPECT_TRUE(has(MetadataOf(status)["reasons"], rule.reason)) << status.error_message();
+
+    // Moving it: a second before the lift is refused, after it is not.
+    status = Reschedule(booked, lifts - absl::Seconds(1), &out);
+    EXPECT_EQ(ReasonOf(status), rule.reason) << status.error_message();
+    status = Reschedule(booked, lifts + absl::Hours(2), &out);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  }
 }
 
 }  // namespace
