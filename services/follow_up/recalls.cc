@@ -103,7 +103,7 @@ resources::ResourceKind<Recall> RecallKind() {
   kind.table = store::kRecallsTable;
   kind.parent_table = store::kClinicsTable;
   kind.order = {"due_time", /*integer=*/true};
-  kind.validate = [](store::Transaction&, absl::Time now, const std::vector<std::string>&, const Recall*,
+  kind.validate = [](store::Transaction&, absl::Time, const std::vector<std::string>&, const Recall*,
                      Recall&) { return absl::OkStatus(); };
   kind.columns = RecallColumns;
   return kind;

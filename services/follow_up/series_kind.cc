@@ -42,7 +42,7 @@ absl::StatusOr<std::string> ConsultedIndication(store::Transaction& tx,
 // the patient's latest consultation recorded.
 absl::Status ValidateNewSeries(store::Transaction& tx,
                                const plugin_host::TreatmentRegistry& registry,
-                               const std::string& clinic_id, absl::Time now, Series& series) {
+                               const std::string& clinic_id, Series& series) {
   series.clear_sessions();
   series.clear_cancel_reason();
   series.clear_recall();
@@ -112,9 +112,9 @@ resources::ResourceKind<Series> SeriesKind(const plugin_host::TreatmentRegistry&
   kind.table = store::kSeriesTable;
   kind.parent_table = store::kClinicsTable;
   kind.order = {"create_time", /*integer=*/true};
-  kind.validate = [&registry](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
+  kind.validate = [&registry](store::Transaction& tx, absl::Time, const std::vector<std::string>& scope,
                               const Series* previous, Series& series) -> absl::Status {
-    if (previous == nullptr) return ValidateNewSeries(tx, registry, scope.front(), now, series);
+    if (previous == nullptr) return ValidateNewSeries(tx, registry, scope.front(), series);
     return absl::OkStatus();
   };
   kind.after_write = [](store::Transaction& tx, absl::Time now, const std::vector<std::string>&,

@@ -35,7 +35,7 @@ resources::ResourceKind<Clinic> ClinicKind() {
   kind.table = store::kClinicsTable;
   kind.mutable_fields = {"display_name", "time_zone",   "region_code", "address_lines",
                          "phone_number", "email",       "policy"};
-  kind.validate = [](store::Transaction&, absl::Time now, const std::vector<std::string>&,
+  kind.validate = [](store::Transaction&, absl::Time, const std::vector<std::string>&,
                      const Clinic*, Clinic& clinic) {
     return domain::ValidateClinic("clinic", clinic);
   };
@@ -53,7 +53,7 @@ resources::ResourceKind<Practitioner> PractitionerKind(
   kind.parent_table = store::kClinicsTable;
   kind.mutable_fields = {"display_name",    "title",         "email", "phone_number",
                          "treatment_types", "working_hours", "active"};
-  kind.validate = [registry](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
+  kind.validate = [registry](store::Transaction& tx, absl::Time, const std::vector<std::string>& scope,
                              const Practitioner* previous,
                              Practitioner& practitioner) -> absl::Status {
     absl::StatusOr<Clinic> clinic = LoadClinic(tx, scope.front());
@@ -88,7 +88,7 @@ resources::ResourceKind<Room> RoomKind() {
   kind.table = store::kRoomsTable;
   kind.parent_table = store::kClinicsTable;
   kind.mutable_fields = {"display_name", "capabilities", "active"};
-  kind.validate = [](store::Transaction&, absl::Time now, const std::vector<std::string>&, const Room*,
+  kind.validate = [](store::Transaction&, absl::Time, const std::vector<std::string>&, const Room*,
                      Room& room) { return domain::ValidateRoom("room", room); };
   kind.delete_blocked = "appointments still refer to this room";
   return kind;
@@ -100,7 +100,7 @@ resources::ResourceKind<TimeOff> TimeOffKind() {
   kind.collections = {"clinics", "practitioners", "timeOff"};
   kind.table = store::kTimeOffTable;
   kind.parent_table = store::kPractitionersTable;
-  kind.validate = [](store::Transaction&, absl::Time now, const std::vector<std::string>&,
+  kind.validate = [](store::Transaction&, absl::Time, const std::vector<std::string>&,
                      const TimeOff*, TimeOff& period) {
     return domain::ValidatePeriod("time_off", period.has_start_time(),
                                   period.start_time(), period.has_end_time(),
@@ -120,7 +120,7 @@ resources::ResourceKind<Closure> ClosureKind() {
   kind.collections = {"clinics", "closures"};
   kind.table = store::kClosuresTable;
   kind.parent_table = store::kClinicsTable;
-  kind.validate = [](store::Transaction&, absl::Time now, const std::vector<std::string>&,
+  kind.validate = [](store::Transaction&, absl::Time, const std::vector<std::string>&,
                      const Closure*, Closure& period) {
     return domain::ValidatePeriod("closure", period.has_start_time(),
                                   period.start_time(), period.has_end_time(),

@@ -323,7 +323,9 @@ void RpcTest::ScreenForMicroneedling(const std::string& patient,
   const grpc::Status status =
       consent->SubmitScreening(AuthedContext(admin_key_).get(), screening, &submitted);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  if (last_times.empty()) ASSERT_EQ(submitted.outcome(), clinic::v1::SCREENING_OUTCOME_CLEARED);
+  if (last_times.empty()) {
+    ASSERT_EQ(submitted.outcome(), clinic::v1::SCREENING_OUTCOME_CLEARED);
+  }
 }
 
 }  // namespace clinicd::testing
