@@ -47,6 +47,12 @@ absl::StatusOr<clinic::v1::ListAppointmentsResponse> ListAppointments(
     text_params.push_back(id);
   }
   const int time_param = 5 + static_cast<int>(text_params.size());
+  if (request.has_start_time() && !IsValidTimestamp(request.start_time())) {
+    violations.Add("start_time", "must be a valid timestamp");
+  }
+  if (request.has_end_time() && !IsValidTimestamp(request.end_time())) {
+    violations.Add("end_time", "must be a valid timestamp");
+  }
   if (request.has_start_time()) absl::StrAppend(&sql, " AND start_time >= ?", time_param);
   if (request.has_end_time()) absl::StrAppend(&sql, " AND start_time < ?", time_param + 1);
   std::string states;

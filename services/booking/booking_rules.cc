@@ -16,6 +16,7 @@
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 #include "services/domain/appointment_change.h"
+#include "services/domain/care_window.h"
 #include "services/domain/clearance.h"
 #include "services/domain/schedule.h"
 #include "services/resources/load_resource.h"
@@ -218,6 +219,8 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
   }
   if (!appointment.has_start_time()) {
     violations.Add("appointment.start_time", "is required");
+  } else if (!IsValidTimestamp(appointment.start_time())) {
+    violations.Add("appointment.start_time", "must be a valid timestamp");
   } else if (FromProtoTime(appointment.start_time()) < now) {
     violations.Add("appointment.start_time", "must not be in the past");
   }
@@ -283,6 +286,12 @@ absl::Status CheckBookable(store::Transaction& tx, const plugin_host::TreatmentR
 
   const SessionLength length = LengthOf(*type, appointment.kind(), appointment.numbing());
   const absl::Time start = FromProtoTime(appointment.start_time());
+  const absl::Duration horizon = domain::BookingHorizon(clinic->policy());
+  if (start > now + horizon) {
+    return InvalidField("appointment.start_time",
+                        absl::StrCat("must be within the clinic's booking horizon of ",
+                                     absl::ToInt64Hours(horizon) / 24, " days from now"));
+  }
   const domain::Interval session{start, start + length.session};
   const absl::Time room_end = session.end + length.turnaround;
   *appointment.mutable_end_time() = ToProtoTime(session.end);

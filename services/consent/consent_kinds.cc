@@ -175,11 +175,17 @@ resources::ResourceKind<Screening> ScreeningKind(const plugin_host::TreatmentReg
     FieldViolations violations;
     for (int i = 0; i < screening.answers_size(); ++i) {
       const clinic::v1::ScreeningAnswer& answer = screening.answers(i);
-      if (answer.has_time() && FromProtoTime(answer.time()) > now) {
+      if (answer.has_time() && !IsValidTimestamp(answer.time())) {
+        violations.Add(absl::StrCat("screening.answers[", i, "].time"),
+                       "must be a valid timestamp");
+      } else if (answer.has_time() && FromProtoTime(answer.time()) > now) {
         violations.Add(absl::StrCat("screening.answers[", i, "].time"),
                        absl::StrCat("must not be in the future (`", answer.question_id(),
                                     "` asks when something last happened)"));
       }
+    }
+    if (screening.has_evaluate_time() && !IsValidTimestamp(screening.evaluate_time())) {
+      violations.Add("screening.evaluate_time", "must be a valid timestamp");
     }
     if (!violations.empty()) return violations.ToStatus();
     if (!screening.has_evaluate_time()) *screening.mutable_evaluate_time() = ToProtoTime(now);

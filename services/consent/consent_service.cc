@@ -207,6 +207,9 @@ grpc::Status ConsentServiceImpl::GetClearance(ServerContext* context, const v1::
     if (type == nullptr) {
       return InvalidField("treatment_type", "must be a treatment type a loaded plugin provides");
     }
+    if (request->has_time() && !IsValidTimestamp(request->time())) {
+      return InvalidField("time", "must be a valid timestamp");
+    }
     const absl::Time time = request->has_time() ? FromProtoTime(request->time()) : principal.now;
     return db_.Read([&](store::Transaction& tx) -> absl::Status {
       if (absl::Status s = resources::LoadResource<v1::Patient>(tx, store::kPatientsTable,

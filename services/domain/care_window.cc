@@ -8,6 +8,11 @@
 #include "services/common/proto_time.h"
 
 namespace clinicd::domain {
+absl::Duration BookingHorizon(const clinic::v1::ClinicPolicy& policy) {
+  return policy.has_booking_horizon() ? FromProtoDuration(policy.booking_horizon())
+                                      : kDefaultBookingHorizon;
+}
+
 absl::Duration CheckInLead(const clinic::v1::ClinicPolicy& policy) {
   return policy.has_check_in_lead() ? FromProtoDuration(policy.check_in_lead())
                                     : kDefaultCheckInLead;

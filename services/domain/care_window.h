@@ -15,6 +15,12 @@ namespace clinicd::domain {
 // Check-in opens this long before a session's start when a clinic sets none.
 inline constexpr absl::Duration kDefaultCheckInLead = absl::Minutes(60);
 
+// How far ahead a clinic takes bookings when it sets no horizon.
+inline constexpr absl::Duration kDefaultBookingHorizon = absl::Hours(24 * 730);
+
+// The clinic's booking horizon (ClinicPolicy.booking_horizon), or the default.
+absl::Duration BookingHorizon(const clinic::v1::ClinicPolicy& policy);
+
 // The clinic's check-in lead, or the default.
 absl::Duration CheckInLead(const clinic::v1::ClinicPolicy& policy);
 

@@ -103,6 +103,13 @@ absl::Status ValidateClinic(const std::string& prefix, clinic::v1::Clinic& clini
     CheckTimeOfDay(violations, prefix + ".policy.quiet_hours_end",
                    policy.quiet_hours_end());
   }
+  if (policy.has_booking_horizon()) {
+    const auto& horizon = policy.booking_horizon();
+    if (horizon.seconds() < 24 * 3600 || horizon.seconds() > 5 * 366 * 24 * 3600 ||
+        horizon.nanos() != 0) {
+      violations.Add(prefix + ".policy.booking_horizon", "must be from 1 day to 5 years");
+    }
+  }
   if (policy.has_check_in_lead()) {
     const auto& lead = policy.check_in_lead();
     if (lead.seconds() < 0 || lead.nanos() < 0 || lead.seconds() > 24 * 3600 ||

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <exception>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -62,7 +64,19 @@ grpc::Status RpcGuard::Run(
   const std::string full_method = absl::StrCat("/", service_, "/", method);
   absl::StatusOr<auth::Principal> principal = Admit(context, full_method);
   if (principal.ok()) principal->now = clock_.Now();
-  absl::Status status = principal.ok() ? body(*principal) : principal.status();
+  absl::Status status = principal.status();
+  if (principal.ok()) {
+    // A handler never takes the server down with it: whatever it throws is
+    // this call's INTERNAL error, and the next call is served as usual.
+    try {
+      status = body(*principal);
+    } catch (const std::exception& e) {
+      status = ErrorWithReason(absl::StatusCode::kInternal, "INTERNAL",
+                               absl::StrCat("unexpected error: ", e.what()));
+    } catch (...) {
+      status = ErrorWithReason(absl::StatusCode::kInternal, "INTERNAL", "unexpected error");
+    }
+  }
   const std::string key_id = principal.ok() ? principal->key_id : "-";
   const double millis = absl::ToDoubleMilliseconds(absl::Now() - start);
   if (status.code() == absl::StatusCode::kInternal ||

@@ -43,10 +43,7 @@ grpc::Status TestClockServiceImpl::SetTestTime(grpc::ServerContext* context,
                                                tc::TestTime* response) {
   return guard_.Run(context, "SetTestTime", [&](const auth::Principal&) -> absl::Status {
     if (!request->has_time()) return InvalidField("time", "is required");
-    using google::protobuf::util::TimeUtil;
-    const auto& t = request->time();
-    if (t.seconds() < TimeUtil::kTimestampMinSeconds || t.seconds() > TimeUtil::kTimestampMaxSeconds ||
-        t.nanos() < 0 || t.nanos() > 999999999) {
+    if (!IsValidTimestamp(request->time())) {
       return InvalidField("time", "must be a valid timestamp (years 1 to 9999)");
     }
     const absl::Time time = FromProtoTime(request->time());
@@ -60,10 +57,7 @@ grpc::Status TestClockServiceImpl::AdvanceTestTime(grpc::ServerContext* context,
                                                    const tc::AdvanceTestTimeRequest* request,
                                                    tc::TestTime* response) {
   return guard_.Run(context, "AdvanceTestTime", [&](const auth::Principal&) -> absl::Status {
-    using google::protobuf::util::TimeUtil;
-    const auto& d = request->step();
-    if (d.seconds() < TimeUtil::kDurationMinSeconds || d.seconds() > TimeUtil::kDurationMaxSeconds ||
-        d.nanos() < -999999999 || d.nanos() > 999999999) {
+    if (!IsValidDuration(request->step())) {
       return InvalidField("step", "must be a valid duration");
     }
     const absl::Duration step = FromProtoDuration(request->step());

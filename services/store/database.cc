@@ -1,5 +1,6 @@
 #include "services/store/database.h"
 
+#include <exception>
 #include <utility>
 
 #include "absl/memory/memory.h"
@@ -117,7 +118,17 @@ absl::Status Database::RunTransaction(
     absl::FunctionRef<absl::Status(Transaction&)> fn) {
   if (absl::Status begun = connection.Exec(begin); !begun.ok()) return begun;
   Transaction transaction(&connection);
-  absl::Status status = fn(transaction);
+  absl::Status status;
+  // Nothing thrown inside a transaction (a plugin, bad_alloc, a library's
+  // check) may leave the connection inside it: every later user would fail
+  // or wait. The exception ends here, as an error, and the work rolls back.
+  try {
+    status = fn(transaction);
+  } catch (const std::exception& e) {
+    status = absl::InternalError(absl::StrCat("unexpected exception in a transaction: ", e.what()));
+  } catch (...) {
+    status = absl::InternalError("unexpected exception in a transaction");
+  }
   if (status.ok()) status = connection.Exec("COMMIT");
   // Still open when fn failed, or when COMMIT did (a deferred foreign key or
   // a busy COMMIT leaves the transaction open). Roll back so the connection
@@ -156,10 +167,13 @@ uint64_t Database::WaitForCommit(uint64_t seen, absl::Duration timeout) const {
 
 absl::Status Database::Read(
     absl::FunctionRef<absl::Status(Transaction&)> fn) const {
-  Connection* reader = AcquireReader();
-  absl::Status status = RunTransaction(*reader, "BEGIN", fn);
-  ReleaseReader(reader);
-  return status;
+  // The reader goes back to the pool however the read ends.
+  struct Lease {
+    const Database& db;
+    Connection* reader;
+    ~Lease() { db.ReleaseReader(reader); }
+  } lease{*this, AcquireReader()};
+  return RunTransaction(*lease.reader, "BEGIN", fn);
 }
 
 absl::StatusOr<int> Database::UserVersion() const {

@@ -54,7 +54,8 @@ class Database final {
   // Runs `fn` inside BEGIN IMMEDIATE on the writer, one Write at a time;
   // commits when fn returns OK and rolls back otherwise, returning fn's
   // status, or COMMIT's when that fails (the transaction is then rolled
-  // back). Calling Write from inside a Write's fn deadlocks: the writer is
+  // back). An exception thrown by fn is caught, rolled back and returned as
+  // INTERNAL: the writer is never left inside a transaction. Calling Write from inside a Write's fn deadlocks: the writer is
   // one connection, and its mutex is not reentrant.
   absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> fn);
 

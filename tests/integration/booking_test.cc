@@ -6,6 +6,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -794,6 +795,45 @@ TEST_F(BookingTest, StoredTimesFollowTheClockChange) {
   const clinic::v1::Patient fourth = MakePatient(clinic_.name(), "Dora", "Lang");
   const Appointment summer = MustBook(Draft(fourth.name(), At(autumn - 2, 9)));
   EXPECT_EQ(InUtc(summer.start_time()), InUtc(UtcOn(autumn - 2, 7)));
+}
+
+TEST_F(BookingTest, AnOutOfRangeOrFarOffStartIsRefusedAndWritesGoOn) {
+  // Outside protobuf's range, with broken nanos, and past the horizon.
+  struct Bad {
+    int64_t seconds;
+    int32_t nanos;
+  };
+  for (const Bad bad : {Bad{253402300800LL, 0}, Bad{-62135596801LL, 0},
+                        Bad{absl::ToUnixSeconds(At(monday_, 10)), -1},
+                        Bad{std::numeric_limits<int64_t>::max(), 0}}) {
+    Appointment draft = Draft(patient_.name(), At(monday_, 10));
+    draft.mutable_start_time()->set_seconds(bad.seconds);
+    draft.mutable_start_time()->set_nanos(bad.nanos);
+    Appointment out;
+    const grpc::Status status = Book(draft, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad.seconds;
+    EXPECT_EQ(BadFieldsOf(status), (std::set<std::string>{"appointment.start_time"}));
+  }
+  // The year 9999 is a valid timestamp, but no clinic books that far ahead.
+  Appointment out;
+  grpc::Status status = Book(Draft(patient_.name(), absl::FromCivil(absl::CivilSecond(9999, 6, 1, 10, 0, 0), Berlin())), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("booking horizon of 730 days"), std::string::npos)
+      << status.error_message();
+  status = Book(Draft(patient_.name(), Now() + absl::Hours(24 * 731)), &out);
+  EXPECT_EQ(BadFieldsOf(status), (std::set<std::string>{"appointment.start_time"}));
+
+  // Moving to such a time is refused the same way, and the server still writes.
+  const Appointment booked = MustBook(Draft(patient_.name(), At(monday_, 10)));
+  clinic::v1::RescheduleAppointmentRequest move;
+  *move.mutable_appointment() = booked;
+  move.mutable_appointment()->mutable_start_time()->set_seconds(std::numeric_limits<int64_t>::min());
+  move.mutable_update_mask()->add_paths("start_time");
+  status = booking_->RescheduleAppointment(AuthedContext(admin_key_).get(), move, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(BadFieldsOf(status), (std::set<std::string>{"appointment.start_time"}));
+  status = Reschedule(booked, At(monday_, 14), &out);
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 }  // namespace

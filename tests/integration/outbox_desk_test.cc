@@ -42,7 +42,9 @@ TEST_F(OutboxDeskTest, APendingReminderSentNowIsDueNowOrWhenQuietHoursEnd) {
   EXPECT_EQ(sent.state(), clinic::v1::NOTIFICATION_STATE_PENDING);
   EXPECT_EQ(sent.dedupe_key(), later.dedupe_key()) << "the same message, only sooner";
   for (const clinic::v1::Notification& listed : Outbox(booked.name())) {
-    if (listed.name() == later.name()) EXPECT_EQ(FromProto(listed.due_time()), due);
+    if (listed.name() == later.name()) {
+      EXPECT_EQ(FromProto(listed.due_time()), due);
+    }
   }
 }
 

@@ -203,8 +203,12 @@ TEST_F(OutboxTest, BookingQueuesEachPreparationMessageOnEveryOptedInChannel) {
       EXPECT_EQ(n.attempts(), 0);
       EXPECT_THAT(n.body(), ::testing::HasSubstr(message.body()));
       // E-mail is a letter; a text message leaves out the greeting.
-      if (n.channel() == kEmail) EXPECT_THAT(n.body(), ::testing::HasSubstr("Hello Anna,"));
-      if (n.channel() == kSms) EXPECT_THAT(n.body(), ::testing::Not(::testing::HasSubstr("Hello")));
+      if (n.channel() == kEmail) {
+        EXPECT_THAT(n.body(), ::testing::HasSubstr("Hello Anna,"));
+      }
+      if (n.channel() == kSms) {
+        EXPECT_THAT(n.body(), ::testing::Not(::testing::HasSubstr("Hello")));
+      }
       EXPECT_THAT(n.body(), ::testing::HasSubstr(LocalDateTime(start))) << n.body();
       EXPECT_THAT(n.body(), ::testing::HasSubstr(clinic_.display_name()));
       EXPECT_FALSE(n.dedupe_key().empty());
@@ -395,7 +399,9 @@ TEST_F(OutboxTest, CompletionCancelsRemindersAndQueuesAftercareOnTheProtocolsTim
       EXPECT_EQ(InBerlin(n.due_time()), InBerlin(due));
       EXPECT_EQ(n.patient(), patient_.name());
       EXPECT_THAT(n.body(), ::testing::HasSubstr(message.body()));
-      if (n.channel() == kEmail) EXPECT_THAT(n.body(), ::testing::HasSubstr("Hello Anna"));
+      if (n.channel() == kEmail) {
+        EXPECT_THAT(n.body(), ::testing::HasSubstr("Hello Anna"));
+      }
       EXPECT_THAT(n.body(), ::testing::HasSubstr(LocalDate(start)));
     }
     EXPECT_EQ(channels, (std::set<NotificationChannel>{kEmail, kSms}));

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <stdexcept>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -242,6 +243,29 @@ TEST_F(DatabaseTest, PrepareNamesTheSqlOnError) {
                                   "such table: nowhere (sqlite code 1)"));
     return absl::OkStatus();
   }));
+}
+
+TEST_F(DatabaseTest, AnExceptionInAWriteRollsItBackAndTheNextWriteWorks) {
+  ASSERT_OK(ExecWrite(*db_, "CREATE TABLE t (x INTEGER)"));
+  const absl::Status thrown = db_->Write([](Transaction& tx) -> absl::Status {
+    if (absl::Status s = tx.Exec("INSERT INTO t VALUES (1)"); !s.ok()) return s;
+    throw std::runtime_error("a plugin misbehaved");
+  });
+  EXPECT_EQ(thrown.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(thrown.message()), HasSubstr("a plugin misbehaved"));
+  EXPECT_EQ(ReadInt(*db_, "SELECT count(*) FROM t"), 0) << "rolled back";
+  EXPECT_OK(ExecWrite(*db_, "INSERT INTO t VALUES (2)")) << "the writer is free again";
+  EXPECT_EQ(ReadInt(*db_, "SELECT count(*) FROM t"), 1);
+}
+
+TEST_F(DatabaseTest, AnExceptionInAReadReturnsItsConnection) {
+  // More throwing reads than there are readers: none may keep one.
+  for (int i = 0; i < 10; ++i) {
+    const absl::Status thrown =
+        db_->Read([](Transaction&) -> absl::Status { throw 42; });
+    EXPECT_EQ(thrown.code(), absl::StatusCode::kInternal);
+  }
+  EXPECT_EQ(ReadInt(*db_, "SELECT 7"), 7);
 }
 
 }  // namespace
