@@ -13,8 +13,17 @@ absl::StatusOr<std::string> CallHook(const clinicd_plugin& api, clinicd_hook hoo
   }
   clinicd_buffer out{nullptr, 0};
   char error[1024] = {0};
-  const int code = hook(reinterpret_cast<const uint8_t*>(request.data()), request.size(), &out,
-                        error, sizeof(error));
+  int code = CLINICD_INTERNAL;
+  // The C boundary forbids exceptions; a plugin built without the SDK's
+  // guards that throws anyway is this hook's failure, not the server's.
+  try {
+    code = hook(reinterpret_cast<const uint8_t*>(request.data()), request.size(), &out, error,
+                sizeof(error));
+  } catch (...) {
+    if (out.data != nullptr) api.free_buffer(&out);
+    return absl::InternalError(
+        absl::StrCat("plugin `", plugin_name, "` ", hook_name, " threw across the C boundary"));
+  }
   std::string bytes(reinterpret_cast<const char*>(out.data), out.data ? out.size : 0);
   if (out.data != nullptr) api.free_buffer(&out);
   error[sizeof(error) - 1] = '\0';

@@ -10,6 +10,7 @@
 // exception or object ever does.
 
 #include <cstring>
+#include <exception>
 #include <string>
 
 #include "absl/status/status.h"
@@ -77,12 +78,27 @@ void WriteError(const std::string& message, char* error, size_t error_size);
 // Maps an absl::Status to a clinicd_status code.
 int StatusCode(const absl::Status& status);
 
+// Runs `body` (a thunk's work) so that nothing it throws crosses the C
+// boundary: an exception becomes CLINICD_INTERNAL with its message in `error`.
+template <typename Body>
+int Guarded(char* error, size_t error_size, Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    WriteError(std::string("the plugin threw: ") + e.what(), error, error_size);
+  } catch (...) {
+    WriteError("the plugin threw", error, error_size);
+  }
+  return CLINICD_INTERNAL;
+}
+
 // Runs `method` of `plugin` over a serialized request.
 template <typename Request, typename Response>
 int RunHook(const TreatmentPlugin* plugin,
             absl::StatusOr<Response> (TreatmentPlugin::*method)(const Request&) const,
             const uint8_t* request, size_t request_size, clinicd_buffer* out,
-            char* error, size_t error_size) {
+            char* error, size_t error_size) noexcept {
+  return Guarded(error, error_size, [&]() -> int {
   Request parsed;
   if (!parsed.ParseFromArray(request, static_cast<int>(request_size))) {
     WriteError("request is not a valid " + parsed.GetTypeName(), error, error_size);
@@ -95,6 +111,7 @@ int RunHook(const TreatmentPlugin* plugin,
   }
   FillBuffer(response->SerializeAsString(), out);
   return CLINICD_OK;
+  });
 }
 
 }  // namespace internal
@@ -108,16 +125,21 @@ int RunHook(const TreatmentPlugin* plugin,
     return instance;                                                                     \
   }                                                                                      \
   int ClinicdPluginInit(const clinicd_host_api* host, char* error, size_t error_size) {  \
-    absl::Status status = ClinicdPluginInstance().Init(::clinicd::plugin_sdk::Host(host)); \
-    if (status.ok()) return CLINICD_OK;                                                  \
-    ::clinicd::plugin_sdk::internal::WriteError(std::string(status.message()), error,    \
-                                                error_size);                             \
-    return ::clinicd::plugin_sdk::internal::StatusCode(status);                          \
+    return ::clinicd::plugin_sdk::internal::Guarded(error, error_size, [&]() -> int {    \
+      absl::Status status = ClinicdPluginInstance().Init(::clinicd::plugin_sdk::Host(host)); \
+      if (status.ok()) return CLINICD_OK;                                                \
+      ::clinicd::plugin_sdk::internal::WriteError(std::string(status.message()), error,  \
+                                                  error_size);                           \
+      return ::clinicd::plugin_sdk::internal::StatusCode(status);                        \
+    });                                                                                  \
   }                                                                                      \
-  int ClinicdPluginDescribe(const uint8_t*, size_t, clinicd_buffer* out, char*, size_t) { \
-    ::clinicd::plugin_sdk::internal::FillBuffer(                                         \
-        ClinicdPluginInstance().Describe().SerializeAsString(), out);                    \
-    return CLINICD_OK;                                                                   \
+  int ClinicdPluginDescribe(const uint8_t*, size_t, clinicd_buffer* out, char* e,        \
+                            size_t en) {                                                 \
+    return ::clinicd::plugin_sdk::internal::Guarded(e, en, [&]() -> int {                \
+      ::clinicd::plugin_sdk::internal::FillBuffer(                                       \
+          ClinicdPluginInstance().Describe().SerializeAsString(), out);                  \
+      return CLINICD_OK;                                                                 \
+    });                                                                                  \
   }                                                                                      \
   int ClinicdPluginEvaluate(const uint8_t* r, size_t n, clinicd_buffer* out, char* e,    \
                             size_t en) {                                                 \
