@@ -210,32 +210,32 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
           !p.ok()) {
         return p;
       }
-      absl::StatusOr<std::vector<absl::Time>> times =
-          LoadSessionTimes(tx, clinic_id, patient_id, type->name(), "");
-      if (!times.ok()) return times.status();
-      sessions = *std::move(times);
-      if (consultation) sessions.clear();  // No spacing between conversations.
-      const absl::Time first_start = std::max(now, from);
-      absl::Time earliest = EarliestSpaced(*type, zone, sessions, first_start);
-      // The patient's screening restrictions, loaded once: dated restrictions
-      // hold until a time, so nothing before the latest of them is offered,
-      // and each slot after it is checked as booking checks it.
-      absl::StatusOr<domain::ClearanceInput> loaded =
-          consent::LoadClearanceFacts(tx, registry, *type, clinic_id, patient_id, first_start);
-      if (!loaded.ok()) return loaded.status();
-      facts = *std::move(loaded);
-      const clinic::v1::Clearance blocking =
-          consultation ? clinic::v1::Clearance()
-                       : domain::BlockingForBooking(domain::EvaluateClearance(facts),
-                                                    clinic->policy().require_consent_at_booking());
-      if (!consultation && !blocking.treatable()) {
-        not_before = blocking.has_earliest_treatable_time()
-                         ? FromProtoTime(blocking.earliest_treatable_time())
-                         : absl::InfiniteFuture();
-        earliest = std::max(earliest, not_before);
-      }
-      if (earliest > first_start && earliest != absl::InfiniteFuture()) {
-        *response.mutable_earliest_eligible_time() = ToProtoTime(earliest);
+      // A consultation is a conversation: no spacing and no screening rules.
+      if (!consultation) {
+        absl::StatusOr<std::vector<absl::Time>> times =
+            LoadSessionTimes(tx, clinic_id, patient_id, type->name(), "");
+        if (!times.ok()) return times.status();
+        sessions = *std::move(times);
+        const absl::Time first_start = std::max(now, from);
+        absl::Time earliest = EarliestSpaced(*type, zone, sessions, first_start);
+        // The patient's screening restrictions, loaded once: dated restrictions
+        // hold until a time, so nothing before the latest of them is offered,
+        // and each slot after it is checked as booking checks it.
+        absl::StatusOr<domain::ClearanceInput> loaded =
+            consent::LoadClearanceFacts(tx, registry, *type, clinic_id, patient_id, first_start);
+        if (!loaded.ok()) return loaded.status();
+        facts = *std::move(loaded);
+        const clinic::v1::Clearance blocking = domain::BlockingForBooking(
+            domain::EvaluateClearance(facts), clinic->policy().require_consent_at_booking());
+        if (!blocking.treatable()) {
+          not_before = blocking.has_earliest_treatable_time()
+                           ? FromProtoTime(blocking.earliest_treatable_time())
+                           : absl::InfiniteFuture();
+          earliest = std::max(earliest, not_before);
+        }
+        if (earliest > first_start && earliest != absl::InfiniteFuture()) {
+          *response.mutable_earliest_eligible_time() = ToProtoTime(earliest);
+        }
       }
       // The patient's own other appointments (any treatment) block too.
       s = CollectBusy(
@@ -253,9 +253,8 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
           return false;
         }
         if (consultation) return true;
-        domain::ClearanceInput at_slot = facts;
-        at_slot.time = start;
-        return domain::BlockingForBooking(domain::EvaluateClearance(at_slot),
+        facts.time = start;  // The same facts, decided for this slot's time.
+        return domain::BlockingForBooking(domain::EvaluateClearance(facts),
                                           clinic->policy().require_consent_at_booking())
             .treatable();
       };
