@@ -35,7 +35,7 @@ BookingServiceImpl::BookingServiceImpl(store::Database& db,
       appointments_(db, AppointmentKind(registry)) {}
 
 grpc::Status BookingServiceImpl::SearchAvailability(ServerContext* context, const v1::SearchAvailabilityRequest* request, v1::SearchAvailabilityResponse* response) {
-  return guard_.Run(context, "SearchAvailability", [&](const Principal& principal) {
+  return guard_.Run(context, "SearchAvailability", *request, [&](const Principal& principal) {
     return Reply(booking::SearchAvailability(db_, registry_, principal, *request, principal.now), response);
   });
 }
@@ -91,7 +91,7 @@ absl::Status CompleteAt(store::Transaction& tx, absl::Time now, Appointment& app
 }  // namespace
 
 grpc::Status BookingServiceImpl::CreateAppointment(ServerContext* context, const v1::CreateAppointmentRequest* request, Appointment* response) {
-  return guard_.Run(context, "CreateAppointment", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "CreateAppointment", *request, [&](const Principal& principal) -> absl::Status {
     Appointment appointment = request->appointment();
     if (absl::Status s = StampOverride(principal, appointment); !s.ok()) return s;
     return Reply(appointments_.Create(principal, request->parent(), appointment, *request, request->request_id()), response);
@@ -99,19 +99,19 @@ grpc::Status BookingServiceImpl::CreateAppointment(ServerContext* context, const
 }
 
 grpc::Status BookingServiceImpl::GetAppointment(ServerContext* context, const v1::GetAppointmentRequest* request, Appointment* response) {
-  return guard_.Run(context, "GetAppointment", [&](const Principal& principal) {
+  return guard_.Run(context, "GetAppointment", *request, [&](const Principal& principal) {
     return Reply(appointments_.Get(principal, request->name()), response);
   });
 }
 
 grpc::Status BookingServiceImpl::ListAppointments(ServerContext* context, const v1::ListAppointmentsRequest* request, v1::ListAppointmentsResponse* response) {
-  return guard_.Run(context, "ListAppointments", [&](const Principal& principal) {
+  return guard_.Run(context, "ListAppointments", *request, [&](const Principal& principal) {
     return Reply(booking::ListAppointments(db_, principal, *request), response);
   });
 }
 
 grpc::Status BookingServiceImpl::RescheduleAppointment(ServerContext* context, const v1::RescheduleAppointmentRequest* request, Appointment* response) {
-  return guard_.Run(context, "RescheduleAppointment", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "RescheduleAppointment", *request, [&](const Principal& principal) -> absl::Status {
     Appointment patch = request->appointment();
     google::protobuf::FieldMask mask = request->update_mask();
     const auto& paths = mask.paths();
@@ -137,7 +137,7 @@ grpc::Status BookingServiceImpl::RescheduleAppointment(ServerContext* context, c
 }
 
 grpc::Status BookingServiceImpl::CancelAppointment(ServerContext* context, const v1::CancelAppointmentRequest* request, Appointment* response) {
-  return guard_.Run(context, "CancelAppointment", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "CancelAppointment", *request, [&](const Principal& principal) -> absl::Status {
     if (request->reason().find_first_not_of(" \t\n") == std::string::npos) {
       return InvalidField("reason", "is required: say why the appointment is cancelled");
     }
@@ -154,7 +154,7 @@ grpc::Status BookingServiceImpl::CancelAppointment(ServerContext* context, const
 }
 
 grpc::Status BookingServiceImpl::CheckInAppointment(ServerContext* context, const v1::CheckInAppointmentRequest* request, Appointment* response) {
-  return guard_.Run(context, "CheckInAppointment", [&](const Principal& principal) {
+  return guard_.Run(context, "CheckInAppointment", *request, [&](const Principal& principal) {
     return Reply(appointments_.Modify(principal, request->name(), request->etag(),
                                       [&](store::Transaction& tx, Appointment& appointment) {
                                         return CheckIn(tx, principal.now, appointment);
@@ -204,7 +204,7 @@ absl::Status BookingServiceImpl::CheckIn(store::Transaction& tx, absl::Time now,
 }
 
 grpc::Status BookingServiceImpl::CompleteAppointment(ServerContext* context, const v1::CompleteAppointmentRequest* request, Appointment* response) {
-  return guard_.Run(context, "CompleteAppointment", [&](const Principal& principal) {
+  return guard_.Run(context, "CompleteAppointment", *request, [&](const Principal& principal) {
     return Reply(appointments_.Modify(principal, request->name(), request->etag(),
                                       [&](store::Transaction& tx, Appointment& appointment) -> absl::Status {
                                         if (appointment.kind() == v1::VISIT_KIND_CONSULTATION) {
@@ -224,7 +224,7 @@ grpc::Status BookingServiceImpl::CompleteAppointment(ServerContext* context, con
 }
 
 grpc::Status BookingServiceImpl::RecordConsultationOutcome(ServerContext* context, const v1::RecordConsultationOutcomeRequest* request, Appointment* response) {
-  return guard_.Run(context, "RecordConsultationOutcome", [&](const Principal& principal) {
+  return guard_.Run(context, "RecordConsultationOutcome", *request, [&](const Principal& principal) {
     return Reply(appointments_.Modify(
                      principal, request->name(), request->etag(),
                      [&](store::Transaction& tx, Appointment& appointment) -> absl::Status {
@@ -273,7 +273,7 @@ grpc::Status BookingServiceImpl::RecordConsultationOutcome(ServerContext* contex
 }
 
 grpc::Status BookingServiceImpl::MarkNoShowAppointment(ServerContext* context, const v1::MarkNoShowAppointmentRequest* request, Appointment* response) {
-  return guard_.Run(context, "MarkNoShowAppointment", [&](const Principal& principal) {
+  return guard_.Run(context, "MarkNoShowAppointment", *request, [&](const Principal& principal) {
     return Reply(appointments_.Modify(
                      principal, request->name(), request->etag(),
                      [&](store::Transaction&, Appointment& appointment) -> absl::Status {

@@ -40,7 +40,7 @@ CatalogServiceImpl::CatalogServiceImpl(const store::Database& db,
     : guard_(db, clock, v1::TreatmentCatalogService::service_full_name()), registry_(registry) {}
 
 grpc::Status CatalogServiceImpl::ListTreatmentTypes(ServerContext* context, const v1::ListTreatmentTypesRequest* request, v1::ListTreatmentTypesResponse* response) {
-  return guard_.Run(context, "ListTreatmentTypes", [&](const Principal&) {
+  return guard_.Run(context, "ListTreatmentTypes", *request, [&](const Principal&) {
     return Paginate(
         registry_.TreatmentTypes(), [](const v1::TreatmentType* t) { return t->name(); },
         "treatmentTypes", request->page_size(), request->page_token(),
@@ -50,7 +50,7 @@ grpc::Status CatalogServiceImpl::ListTreatmentTypes(ServerContext* context, cons
 }
 
 grpc::Status CatalogServiceImpl::GetTreatmentType(ServerContext* context, const v1::GetTreatmentTypeRequest* request, v1::TreatmentType* response) {
-  return guard_.Run(context, "GetTreatmentType", [&](const Principal&) -> absl::Status {
+  return guard_.Run(context, "GetTreatmentType", *request, [&](const Principal&) -> absl::Status {
     std::vector<absl::string_view> collections = {"treatmentTypes"};
     if (absl::Status s = ParseResourceName("name", request->name(), collections).status();
         !s.ok()) {
@@ -67,7 +67,7 @@ grpc::Status CatalogServiceImpl::GetTreatmentType(ServerContext* context, const 
 }
 
 grpc::Status CatalogServiceImpl::ListRecallPolicies(ServerContext* context, const v1::ListRecallPoliciesRequest* request, v1::ListRecallPoliciesResponse* response) {
-  return guard_.Run(context, "ListRecallPolicies", [&](const Principal&) {
+  return guard_.Run(context, "ListRecallPolicies", *request, [&](const Principal&) {
     return Paginate(
         registry_.RecallPolicies(), [](const v1::RecallPolicy* p) { return p->name(); },
         "recallPolicies", request->page_size(), request->page_token(),
@@ -77,7 +77,7 @@ grpc::Status CatalogServiceImpl::ListRecallPolicies(ServerContext* context, cons
 }
 
 grpc::Status CatalogServiceImpl::ListPlugins(ServerContext* context, const v1::ListPluginsRequest* request, v1::ListPluginsResponse* response) {
-  return guard_.Run(context, "ListPlugins", [&](const Principal&) {
+  return guard_.Run(context, "ListPlugins", *request, [&](const Principal&) {
     return Paginate(
         registry_.Plugins(), [](const v1::Plugin& p) { return p.file(); }, "plugins",
         request->page_size(), request->page_token(),

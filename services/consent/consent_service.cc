@@ -40,7 +40,7 @@ void ConsentServiceImpl::SetCurrentState(v1::Consent& consent, absl::Time now) c
 }
 
 grpc::Status ConsentServiceImpl::GetConsentForm(ServerContext* context, const v1::GetConsentFormRequest* request, v1::ConsentForm* response) {
-  return guard_.Run(context, "GetConsentForm", [&](const Principal&) -> absl::Status {
+  return guard_.Run(context, "GetConsentForm", *request, [&](const Principal&) -> absl::Status {
     const v1::TreatmentType* type = registry_.FindTreatmentType(request->treatment_type());
     if (type == nullptr) {
       return ErrorWithReason(absl::StatusCode::kNotFound, "NOT_FOUND",
@@ -52,13 +52,13 @@ grpc::Status ConsentServiceImpl::GetConsentForm(ServerContext* context, const v1
 }
 
 grpc::Status ConsentServiceImpl::SignConsent(ServerContext* context, const v1::SignConsentRequest* request, v1::Consent* response) {
-  return guard_.Run(context, "SignConsent", [&](const Principal& principal) {
+  return guard_.Run(context, "SignConsent", *request, [&](const Principal& principal) {
     return Reply(consents_.Create(principal, request->parent(), request->consent(), *request, request->request_id()), response);
   });
 }
 
 grpc::Status ConsentServiceImpl::GetConsent(ServerContext* context, const v1::GetConsentRequest* request, v1::Consent* response) {
-  return guard_.Run(context, "GetConsent", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "GetConsent", *request, [&](const Principal& principal) -> absl::Status {
     if (absl::Status s = Reply(consents_.Get(principal, request->name()), response); !s.ok()) return s;
     SetCurrentState(*response, principal.now);
     return absl::OkStatus();
@@ -66,7 +66,7 @@ grpc::Status ConsentServiceImpl::GetConsent(ServerContext* context, const v1::Ge
 }
 
 grpc::Status ConsentServiceImpl::ListConsents(ServerContext* context, const v1::ListConsentsRequest* request, v1::ListConsentsResponse* response) {
-  return guard_.Run(context, "ListConsents", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "ListConsents", *request, [&](const Principal& principal) -> absl::Status {
     absl::Status s = resources::ReplyPage(
         consents_.List(principal, request->parent(), request->page_size(), request->page_token()),
         response->mutable_consents(), response->mutable_next_page_token());
@@ -76,7 +76,7 @@ grpc::Status ConsentServiceImpl::ListConsents(ServerContext* context, const v1::
 }
 
 grpc::Status ConsentServiceImpl::WithdrawConsent(ServerContext* context, const v1::WithdrawConsentRequest* request, v1::Consent* response) {
-  return guard_.Run(context, "WithdrawConsent", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "WithdrawConsent", *request, [&](const Principal& principal) -> absl::Status {
     if (request->reason().find_first_not_of(" \t\n") == std::string::npos) {
       return InvalidField("reason", "is required: record why the patient withdrew consent");
     }
@@ -100,7 +100,7 @@ grpc::Status ConsentServiceImpl::WithdrawConsent(ServerContext* context, const v
 }
 
 grpc::Status ConsentServiceImpl::ExportConsentDocument(ServerContext* context, const v1::ExportConsentDocumentRequest* request, v1::ExportConsentDocumentResponse* response) {
-  return guard_.Run(context, "ExportConsentDocument", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "ExportConsentDocument", *request, [&](const Principal& principal) -> absl::Status {
     absl::StatusOr<std::vector<std::string>> ids = consents_.ParseName(principal, request->name());
     if (!ids.ok()) return ids.status();
     ConsentDocument document;
@@ -139,19 +139,19 @@ grpc::Status ConsentServiceImpl::ExportConsentDocument(ServerContext* context, c
 }
 
 grpc::Status ConsentServiceImpl::SubmitScreening(ServerContext* context, const v1::SubmitScreeningRequest* request, v1::Screening* response) {
-  return guard_.Run(context, "SubmitScreening", [&](const Principal& principal) {
+  return guard_.Run(context, "SubmitScreening", *request, [&](const Principal& principal) {
     return Reply(screenings_.Create(principal, request->parent(), request->screening(), *request, request->request_id()), response);
   });
 }
 
 grpc::Status ConsentServiceImpl::GetScreening(ServerContext* context, const v1::GetScreeningRequest* request, v1::Screening* response) {
-  return guard_.Run(context, "GetScreening", [&](const Principal& principal) {
+  return guard_.Run(context, "GetScreening", *request, [&](const Principal& principal) {
     return Reply(screenings_.Get(principal, request->name()), response);
   });
 }
 
 grpc::Status ConsentServiceImpl::ListScreenings(ServerContext* context, const v1::ListScreeningsRequest* request, v1::ListScreeningsResponse* response) {
-  return guard_.Run(context, "ListScreenings", [&](const Principal& principal) {
+  return guard_.Run(context, "ListScreenings", *request, [&](const Principal& principal) {
     return resources::ReplyPage(
         screenings_.List(principal, request->parent(), request->page_size(), request->page_token()),
         response->mutable_screenings(), response->mutable_next_page_token());
@@ -159,7 +159,7 @@ grpc::Status ConsentServiceImpl::ListScreenings(ServerContext* context, const v1
 }
 
 grpc::Status ConsentServiceImpl::ReviewScreening(ServerContext* context, const v1::ReviewScreeningRequest* request, v1::Screening* response) {
-  return guard_.Run(context, "ReviewScreening", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "ReviewScreening", *request, [&](const Principal& principal) -> absl::Status {
     const v1::ScreeningReview& review = request->review();
     absl::StatusOr<std::vector<std::string>> ids = screenings_.ParseName(principal, request->name());
     if (!ids.ok()) return ids.status();
@@ -197,7 +197,7 @@ grpc::Status ConsentServiceImpl::ReviewScreening(ServerContext* context, const v
 }
 
 grpc::Status ConsentServiceImpl::GetClearance(ServerContext* context, const v1::GetClearanceRequest* request, v1::Clearance* response) {
-  return guard_.Run(context, "GetClearance", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "GetClearance", *request, [&](const Principal& principal) -> absl::Status {
     std::vector<absl::string_view> pattern = {"clinics", "patients"};
     absl::StatusOr<std::vector<std::string>> ids =
         ParseResourceName("patient", request->patient(), pattern);

@@ -66,25 +66,25 @@ FollowUpServiceImpl::FollowUpServiceImpl(store::Database& db,
       recalls_(db, RecallKind()) {}
 
 grpc::Status FollowUpServiceImpl::CreateSeries(ServerContext* context, const v1::CreateSeriesRequest* request, v1::Series* response) {
-  return guard_.Run(context, "CreateSeries", [&](const Principal& principal) {
+  return guard_.Run(context, "CreateSeries", *request, [&](const Principal& principal) {
     return Reply(series_.Create(principal, request->parent(), request->series(), *request, request->request_id()), response);
   });
 }
 
 grpc::Status FollowUpServiceImpl::GetSeries(ServerContext* context, const v1::GetSeriesRequest* request, v1::Series* response) {
-  return guard_.Run(context, "GetSeries", [&](const Principal& principal) {
+  return guard_.Run(context, "GetSeries", *request, [&](const Principal& principal) {
     return Reply(series_.Get(principal, request->name()), response);
   });
 }
 
 grpc::Status FollowUpServiceImpl::ListSeries(ServerContext* context, const v1::ListSeriesRequest* request, v1::ListSeriesResponse* response) {
-  return guard_.Run(context, "ListSeries", [&](const Principal& principal) {
+  return guard_.Run(context, "ListSeries", *request, [&](const Principal& principal) {
     return Reply(follow_up::ListSeries(db_, principal, *request), response);
   });
 }
 
 grpc::Status FollowUpServiceImpl::CancelSeries(ServerContext* context, const v1::CancelSeriesRequest* request, v1::Series* response) {
-  return guard_.Run(context, "CancelSeries", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "CancelSeries", *request, [&](const Principal& principal) -> absl::Status {
     if (Blank(request->reason())) {
       return InvalidField("reason", "is required: say why the series ends early");
     }
@@ -108,7 +108,7 @@ grpc::Status FollowUpServiceImpl::CancelSeries(ServerContext* context, const v1:
 }
 
 grpc::Status FollowUpServiceImpl::PlanNextSession(ServerContext* context, const v1::PlanNextSessionRequest* request, v1::PlanNextSessionResponse* response) {
-  return guard_.Run(context, "PlanNextSession", [&](const Principal& principal) {
+  return guard_.Run(context, "PlanNextSession", *request, [&](const Principal& principal) {
     return Reply(PlanNext(principal, *request), response);
   });
 }
@@ -188,13 +188,13 @@ absl::StatusOr<v1::PlanNextSessionResponse> FollowUpServiceImpl::PlanNext(
 }
 
 grpc::Status FollowUpServiceImpl::ListRecalls(ServerContext* context, const v1::ListRecallsRequest* request, v1::ListRecallsResponse* response) {
-  return guard_.Run(context, "ListRecalls", [&](const Principal& principal) {
+  return guard_.Run(context, "ListRecalls", *request, [&](const Principal& principal) {
     return Reply(follow_up::ListRecalls(db_, principal, *request, principal.now), response);
   });
 }
 
 grpc::Status FollowUpServiceImpl::SnoozeRecall(ServerContext* context, const v1::SnoozeRecallRequest* request, v1::Recall* response) {
-  return guard_.Run(context, "SnoozeRecall", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "SnoozeRecall", *request, [&](const Principal& principal) -> absl::Status {
     const absl::Duration snooze = FromProtoDuration(request->snooze());
     if (snooze <= absl::ZeroDuration() || snooze > kLongestSnooze) {
       return InvalidField("snooze", "must be positive and at most 366 days; to stop the "
@@ -223,7 +223,7 @@ grpc::Status FollowUpServiceImpl::SnoozeRecall(ServerContext* context, const v1:
 }
 
 grpc::Status FollowUpServiceImpl::DismissRecall(ServerContext* context, const v1::DismissRecallRequest* request, v1::Recall* response) {
-  return guard_.Run(context, "DismissRecall", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "DismissRecall", *request, [&](const Principal& principal) -> absl::Status {
     if (Blank(request->reason())) {
       return InvalidField("reason", "is required: record why the recall is dismissed");
     }

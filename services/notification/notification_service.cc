@@ -24,33 +24,33 @@ NotificationServiceImpl::NotificationServiceImpl(store::Database& db, const Cloc
     : db_(db), guard_(db, clock, v1::NotificationService::service_full_name()) {}
 
 grpc::Status NotificationServiceImpl::ClaimNotifications(ServerContext* context, const v1::ClaimNotificationsRequest* request, v1::ClaimNotificationsResponse* response) {
-  return guard_.Run(context, "ClaimNotifications", [&](const Principal& principal) {
+  return guard_.Run(context, "ClaimNotifications", *request, [&](const Principal& principal) {
     return resources::Reply(notification::ClaimNotifications(db_, principal, *request, principal.now),
                             response);
   });
 }
 
 grpc::Status NotificationServiceImpl::AckNotification(ServerContext* context, const v1::AckNotificationRequest* request, google::protobuf::Empty*) {
-  return guard_.Run(context, "AckNotification", [&](const Principal& principal) {
+  return guard_.Run(context, "AckNotification", *request, [&](const Principal& principal) {
     return notification::AckNotification(db_, principal, *request, principal.now);
   });
 }
 
 grpc::Status NotificationServiceImpl::ListNotifications(ServerContext* context, const v1::ListNotificationsRequest* request, v1::ListNotificationsResponse* response) {
-  return guard_.Run(context, "ListNotifications", [&](const Principal& principal) {
+  return guard_.Run(context, "ListNotifications", *request, [&](const Principal& principal) {
     return resources::Reply(notification::ListNotifications(db_, principal, *request), response);
   });
 }
 
 grpc::Status NotificationServiceImpl::SendNotificationNow(ServerContext* context, const v1::SendNotificationNowRequest* request, v1::Notification* response) {
-  return guard_.Run(context, "SendNotificationNow", [&](const Principal& principal) {
+  return guard_.Run(context, "SendNotificationNow", *request, [&](const Principal& principal) {
     return resources::Reply(notification::SendNotificationNow(db_, principal, *request, principal.now),
                             response);
   });
 }
 
 grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const v1::WatchEventsRequest* request, grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
-  return guard_.Run(context, "WatchEvents", [&](const Principal& principal) -> absl::Status {
+  return guard_.Run(context, "WatchEvents", *request, [&](const Principal& principal) -> absl::Status {
     int64_t after = 0;
     if (!request->after_cursor().empty()) {
       absl::StatusOr<int64_t> decoded = outbox::DecodeCursor(request->after_cursor());

@@ -12,6 +12,7 @@
 #include "services/auth/rpc_policy.h"
 #include "services/common/errors.h"
 #include "services/common/grpc_status.h"
+#include "services/rpc/field_limits.h"
 
 namespace clinicd::rpc {
 namespace {
@@ -59,13 +60,15 @@ absl::StatusOr<auth::Principal> RpcGuard::Admit(
 
 grpc::Status RpcGuard::Run(
     grpc::ServerContext* context, absl::string_view method,
+    const google::protobuf::Message& request,
     absl::FunctionRef<absl::Status(const auth::Principal&)> body) const {
   const absl::Time start = absl::Now();
   const std::string full_method = absl::StrCat("/", service_, "/", method);
   absl::StatusOr<auth::Principal> principal = Admit(context, full_method);
   if (principal.ok()) principal->now = clock_.Now();
   absl::Status status = principal.status();
-  if (principal.ok()) {
+  if (status.ok()) status = CheckFieldLimits(request);
+  if (status.ok()) {
     // A handler never takes the server down with it: whatever it throws is
     // this call's INTERNAL error, and the next call is served as usual.
     try {

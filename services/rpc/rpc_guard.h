@@ -4,6 +4,7 @@
 // caller, checks the role table, maps the result to a gRPC status with
 // details, and logs the outcome with ids only (never request content).
 
+#include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
 
 #include <string>
@@ -25,8 +26,10 @@ class RpcGuard final {
   RpcGuard(const store::Database& db, const Clock& clock, absl::string_view service);
 
   // Runs `body` for method `method` (e.g. `CreatePatient`) when the caller's
-  // key is valid and its role may call it.
+  // key is valid, its role may call it, and `request` keeps to the size
+  // limits of field_limits.h.
   grpc::Status Run(grpc::ServerContext* context, absl::string_view method,
+                   const google::protobuf::Message& request,
                    absl::FunctionRef<absl::Status(const auth::Principal&)> body) const;
 
  private:

@@ -1,6 +1,4 @@
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -10,20 +8,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
-#include "services/booking/booking_service.h"
-#include "services/catalog/catalog_service.h"
 #include "services/common/proto_time.h"
-#include "services/consent/consent_service.h"
-#include "services/follow_up/follow_up_service.h"
 #include "services/follow_up/recall_clock.h"
-#include "services/notification/notification_service.h"
-#include "services/patient/patient_service.h"
 #include "services/plugin_host/treatment_registry.h"
-#include "services/practice/practice_service.h"
+#include "services/server/clinic_server.h"
 #include "services/server/commands.h"
+#include "services/server/test_clock_service.h"
 #include "services/server/flags.h"
 #include "services/server/open_database.h"
-#include "services/server/test_clock_service.h"
 #include "services/store/idempotency.h"
 
 namespace clinicd::server {
@@ -47,6 +39,13 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   if (!key.ok()) return key.status();
   grpc::SslServerCredentialsOptions options;
   options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!config.tls().client_ca_file().empty()) {
+    absl::StatusOr<std::string> client_ca = read(config.tls().client_ca_file());
+    if (!client_ca.ok()) return client_ca.status();
+    options.pem_root_certs = *client_ca;
+    options.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
   return grpc::SslServerCredentials(options);
 }
 
@@ -79,6 +78,9 @@ absl::StatusOr<std::unique_ptr<Clock>> MakeClock(const ServerConfig& config) {
 
 int ServeCommand(const ServerConfig& config) {
   const sigset_t signals = BlockShutdownSignals();
+  // At a file size limit (ulimit -f) a write fails with EFBIG, which SQLite
+  // reports and the server answers; the default SIGXFSZ would kill it.
+  std::signal(SIGXFSZ, SIG_IGN);
   absl::StatusOr<std::unique_ptr<Clock>> clock = MakeClock(config);
   if (!clock.ok()) {
     spdlog::critical("{}", std::string(clock.status().message()));
@@ -109,41 +111,15 @@ int ServeCommand(const ServerConfig& config) {
   std::unique_ptr<plugin_host::TreatmentRegistry> registry =
       plugin_host::TreatmentRegistry::LoadDirectory(config.plugin_dir(), **clock);
 
-  practice::PracticeServiceImpl practice_service(**db, *registry, **clock);
-  patient::PatientServiceImpl patient_service(**db, **clock);
-  catalog::CatalogServiceImpl catalog_service(**db, *registry, **clock);
-  booking::BookingServiceImpl booking_service(**db, *registry, **clock);
-  consent::ConsentServiceImpl consent_service(**db, *registry, **clock);
-  follow_up::FollowUpServiceImpl follow_up_service(**db, *registry, **clock);
-  notification::NotificationServiceImpl notification_service(**db, **clock);
-  std::unique_ptr<TestClockServiceImpl> test_clock_service;
-  if ((*clock)->is_test()) test_clock_service = std::make_unique<TestClockServiceImpl>(**db, **clock);
-
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(config.listen(), *credentials, &port);
-  for (grpc::Service* service : std::initializer_list<grpc::Service*>{
-           &practice_service, &patient_service, &catalog_service, &booking_service,
-           &consent_service, &follow_up_service, &notification_service}) {
-    builder.RegisterService(service);
-  }
-  if (test_clock_service) builder.RegisterService(test_clock_service.get());
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || port == 0) {
-    spdlog::critical("cannot listen on {}", config.listen());
+  absl::StatusOr<std::unique_ptr<ClinicServer>> server = ClinicServer::Start(
+      **db, *registry, **clock, Listener{config.listen(), *credentials});
+  if (!server.ok()) {
+    spdlog::critical("{}", std::string(server.status().message()));
     return 1;
   }
   const std::string host = config.listen().substr(0, config.listen().rfind(':'));
-  spdlog::info("clinicd listening on {}:{} (database {}, schema ready{})", host, port,
-               config.db(), (*clock)->is_test() ? ", TEST CLOCK" : "");
-  // Health tells monitoring which clock serves: a check of the test clock
-  // service answers SERVING only on a test server.
-  if ((*clock)->is_test()) {
-    server->GetHealthCheckService()->SetServingStatus(
-        clinicd::test_clock::v1::TestClockService::service_full_name(), true);
-  }
+  spdlog::info("clinicd listening on {}:{} (database {}, schema ready{})", host,
+               (*server)->port(), config.db(), (*clock)->is_test() ? ", TEST CLOCK" : "");
   auto recall_clock = std::make_unique<follow_up::RecallClock>(
       **db, **clock, FromProtoDuration(config.recall_clock_interval()));
   // A moved test clock brings recalls up to date before the call returns.
@@ -154,12 +130,8 @@ int ServeCommand(const ServerConfig& config) {
   sigwait(&signals, &signal);
   spdlog::info("received {}; draining for up to {}s", strsignal(signal),
                config.shutdown_grace().seconds());
-  server->GetHealthCheckService()->SetServingStatus(false);
-  notification_service.StopStreams();
-  const absl::Time deadline =
-      absl::Now() + absl::Seconds(config.shutdown_grace().seconds());
-  server->Shutdown(absl::ToChronoTime(deadline));
-  server->Wait();
+  (*server)->Drain(absl::Now() + absl::Seconds(config.shutdown_grace().seconds()));
+  server->reset();
   recall_clock.reset();
   db->reset();  // Closes every connection; SQLite checkpoints the WAL.
   registry.reset();  // Shuts the plugins down and closes their libraries.

@@ -53,6 +53,11 @@ absl::StatusOr<ServerConfig> LoadServerConfig() {
   if (config.tls().cert_file().empty() != config.tls().key_file().empty()) {
     return absl::InvalidArgumentError("tls needs both cert_file and key_file");
   }
+  if (!config.tls().client_ca_file().empty() && config.tls().cert_file().empty()) {
+    return absl::InvalidArgumentError(
+        "tls.client_ca_file needs tls.cert_file and tls.key_file: client certificates "
+        "are checked only on a TLS listener");
+  }
   return config;
 }
 

@@ -32,16 +32,16 @@ TestClockServiceImpl::TestClockServiceImpl(const store::Database& db, Clock& clo
     : clock_(clock), guard_(db, clock, tc::TestClockService::service_full_name()) {}
 
 grpc::Status TestClockServiceImpl::GetTestTime(grpc::ServerContext* context,
-                                               const tc::GetTestTimeRequest*,
+                                               const tc::GetTestTimeRequest* request,
                                                tc::TestTime* response) {
-  return guard_.Run(context, "GetTestTime",
+  return guard_.Run(context, "GetTestTime", *request,
                     [&](const auth::Principal&) { return Reading(clock_, response); });
 }
 
 grpc::Status TestClockServiceImpl::SetTestTime(grpc::ServerContext* context,
                                                const tc::SetTestTimeRequest* request,
                                                tc::TestTime* response) {
-  return guard_.Run(context, "SetTestTime", [&](const auth::Principal&) -> absl::Status {
+  return guard_.Run(context, "SetTestTime", *request, [&](const auth::Principal&) -> absl::Status {
     if (!request->has_time()) return InvalidField("time", "is required");
     if (!IsValidTimestamp(request->time())) {
       return InvalidField("time", "must be a valid timestamp (years 1 to 9999)");
@@ -56,7 +56,7 @@ grpc::Status TestClockServiceImpl::SetTestTime(grpc::ServerContext* context,
 grpc::Status TestClockServiceImpl::AdvanceTestTime(grpc::ServerContext* context,
                                                    const tc::AdvanceTestTimeRequest* request,
                                                    tc::TestTime* response) {
-  return guard_.Run(context, "AdvanceTestTime", [&](const auth::Principal&) -> absl::Status {
+  return guard_.Run(context, "AdvanceTestTime", *request, [&](const auth::Principal&) -> absl::Status {
     if (!IsValidDuration(request->step())) {
       return InvalidField("step", "must be a valid duration");
     }

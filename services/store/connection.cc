@@ -1,6 +1,8 @@
 #include "services/store/connection.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <climits>
@@ -23,7 +25,15 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     const std::string& path, bool create, absl::Duration busy_timeout) {
   int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  if (create) flags |= SQLITE_OPEN_CREATE;
+  if (create) {
+    flags |= SQLITE_OPEN_CREATE;
+    // The file holds patient records and key hashes: only its owner may
+    // read it. SQLite would create it 0644 (less the umask); made here
+    // first, it is 0600, and SQLite gives its -wal and -shm files the same
+    // mode. An existing file keeps the mode its operator chose.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  }
   sqlite3* db = nullptr;
   const int code = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (code != SQLITE_OK) {

@@ -137,12 +137,57 @@ absl::Status Database::RunTransaction(
   return status;
 }
 
-absl::Status Database::Write(absl::FunctionRef<absl::Status(Transaction&)> fn) {
-  absl::MutexLock lock(&write_mu_);
+absl::Status Database::WriteLocked(absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  {
+    absl::MutexLock lock(&health_mu_);
+    write_began_ = absl::Now();
+  }
   // IMMEDIATE takes the write lock up front, where the busy handler can wait
   // for another process; a deferred BEGIN that upgrades later could fail
   // with SQLITE_BUSY without waiting.
   absl::Status status = RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
+  absl::MutexLock lock(&health_mu_);
+  write_began_ = absl::InfiniteFuture();
+  if (status.ok()) {
+    storage_failure_ = absl::OkStatus();
+  } else if (internal::IsStorageFailure(status)) {
+    storage_failure_ = status;
+  }
+  return status;
+}
+
+absl::Status Database::WriterHealth(absl::Duration wedged_after) const {
+  absl::MutexLock lock(&health_mu_);
+  if (!storage_failure_.ok()) return storage_failure_;
+  const absl::Duration held = absl::Now() - write_began_;
+  if (held > wedged_after) {
+    return absl::UnavailableError(absl::StrCat("a write has held the database writer for ",
+                                               absl::FormatDuration(held)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Database::ProbeWriter() {
+  absl::MutexLock lock(&write_mu_);
+  return WriteLocked([](Transaction& tx) -> absl::Status {
+    // Setting the header's user_version to the value it has dirties page 1,
+    // so the commit appends a frame to the WAL and syncs it like any write,
+    // and changes nothing.
+    absl::StatusOr<Statement> read = tx.Prepare("PRAGMA user_version");
+    if (!read.ok()) return read.status();
+    absl::StatusOr<bool> row = read->Step();
+    if (!row.ok()) return row.status();
+    const int64_t version = read->ColumnInt(0);
+    absl::StatusOr<Statement> write =
+        tx.Prepare(absl::StrCat("PRAGMA user_version = ", version));
+    if (!write.ok()) return write.status();
+    return write->Step().status();
+  });
+}
+
+absl::Status Database::Write(absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  absl::MutexLock lock(&write_mu_);
+  absl::Status status = WriteLocked(fn);
   if (status.ok()) {
     absl::MutexLock commits_lock(&commits_mu_);
     ++commits_;

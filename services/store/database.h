@@ -73,6 +73,17 @@ class Database final {
   // polling.
   uint64_t WaitForCommit(uint64_t seen, absl::Duration timeout) const;
 
+  // OK while the writer can take writes; otherwise why not: the storage
+  // failure of the last write or probe (a full disk, an I/O error; cleared by
+  // the next one that commits), or a write that has held the writer for
+  // longer than `wedged_after`. Health reports it.
+  absl::Status WriterHealth(absl::Duration wedged_after) const;
+
+  // Writes one page through the writer and commits it, without counting as
+  // a commit for WaitForCommit, so WriterHealth learns of a full or failing
+  // disk (and of its recovery) while no client writes.
+  absl::Status ProbeWriter();
+
   // Reads PRAGMA user_version, the schema version Migrate maintains.
   absl::StatusOr<int> UserVersion() const;
 
@@ -91,6 +102,11 @@ class Database final {
       internal::Connection& connection, absl::string_view begin,
       absl::FunctionRef<absl::Status(Transaction&)> fn);
 
+  // Runs fn as a write transaction on the writer (write_mu_ held) and
+  // records its storage health.
+  absl::Status WriteLocked(absl::FunctionRef<absl::Status(Transaction&)> fn)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
   // Waits for an idle read connection and takes it out of the pool.
   internal::Connection* AcquireReader() const;
 
@@ -103,6 +119,10 @@ class Database final {
   const std::unique_ptr<internal::Connection> writer_
       ABSL_PT_GUARDED_BY(write_mu_);
   const std::vector<std::unique_ptr<internal::Connection>> readers_;
+  mutable absl::Mutex health_mu_;
+  // When the write now holding the writer began; InfiniteFuture when idle.
+  absl::Time write_began_ ABSL_GUARDED_BY(health_mu_) = absl::InfiniteFuture();
+  absl::Status storage_failure_ ABSL_GUARDED_BY(health_mu_);
   mutable absl::Mutex commits_mu_;
   mutable absl::CondVar commits_cv_;
   uint64_t commits_ ABSL_GUARDED_BY(commits_mu_) = 0;

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/errors.h"
 
 namespace clinicd::store::internal {
 
@@ -30,6 +31,25 @@ absl::Status SqliteStatus(int code, absl::string_view message,
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return absl::UnavailableError(kBusyMessage);
+    // The disk (or the file size limit) is full: nothing the caller can fix,
+    // and nothing was written. Monitoring keys on the reason.
+    case SQLITE_FULL:
+      return ErrorWithReason(absl::StatusCode::kResourceExhausted, kStorageFull,
+                             absl::StrCat("the server's storage is full; nothing was written (",
+                                          message, ")"));
+    // The disk failed a read or write, or the file became read-only under
+    // us: the operator's problem, and a retry may succeed once it is fixed.
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+      return ErrorWithReason(absl::StatusCode::kUnavailable, kStorageUnavailable,
+                             absl::StrCat("the server's storage failed; nothing was written (",
+                                          message, ", sqlite code ", code, ")"));
+    case SQLITE_NOMEM:
+      return absl::ResourceExhaustedError("the server is out of memory; retry later");
+    // The file is damaged: data may be lost, never the caller's fault.
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(absl::StrCat("the database file is damaged: ", message));
     case SQLITE_CANTOPEN:
       return absl::InternalError(absl::StrCat("cannot open database file ",
                                               path, ": ",
@@ -40,10 +60,18 @@ absl::Status SqliteStatus(int code, absl::string_view message,
   }
 }
 
+bool IsStorageFailure(const absl::Status& status) {
+  const std::optional<std::string> reason = ErrorReason(status);
+  return reason == kStorageFull || reason == kStorageUnavailable;
+}
+
 absl::Status Annotate(const absl::Status& status, absl::string_view context) {
   if (status.ok()) return status;
-  return absl::Status(status.code(),
-                      absl::StrCat(context, status.message()));
+  absl::Status annotated(status.code(), absl::StrCat(context, status.message()));
+  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
+    annotated.SetPayload(type_url, payload);
+  });
+  return annotated;
 }
 
 }  // namespace clinicd::store::internal

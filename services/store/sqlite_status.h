@@ -14,8 +14,17 @@ inline constexpr char kBusyMessage[] = "database is busy; retry";
 absl::Status SqliteStatus(int code, absl::string_view message,
                           absl::string_view path);
 
+// ErrorInfo reasons of storage failures: the server, not the request, is at
+// fault, and a retry after the operator acts can succeed.
+inline constexpr char kStorageFull[] = "STORAGE_FULL";
+inline constexpr char kStorageUnavailable[] = "STORAGE_UNAVAILABLE";
+
+// True for a status SqliteStatus made from a full disk or an I/O failure.
+bool IsStorageFailure(const absl::Status& status);
+
 // Returns `status` with `context` put in front of its message and the same
-// code, so a caller's switch on the code still works after we add detail.
+// code and details, so a caller's switch on the code still works after we
+// add detail.
 absl::Status Annotate(const absl::Status& status, absl::string_view context);
 
 }  // namespace clinicd::store::internal
