@@ -370,8 +370,6 @@ std::vector<std::string> ReasonAdvice(const Details& details, const RefusalConte
     if (call == "CompleteAppointment" || call == "ReviewScreening" ||
         call == "RecordConsultationOutcome") {
       absl::StrAppend(&line, "; that is a clinician's: use a clinician key");
-    } else if (absl::StrContains(call, "TimeOff") || absl::StrContains(call, "Closure")) {
-      absl::StrAppend(&line, "; that is the front desk's: use a front-desk key");
     } else {
       absl::StrAppend(&line, "; ask the administrator for a key whose role may ",
                       "(clinicd keys create --role=...)");

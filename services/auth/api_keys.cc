@@ -155,4 +155,23 @@ absl::StatusOr<Principal> AuthenticateSecret(const store::Database& db,
   return principal;
 }
 
+absl::Status CheckKeyStillValid(const store::Database& db, absl::string_view key_id) {
+  bool live = false;
+  absl::Status status = db.Read([&](store::Transaction& tx) -> absl::Status {
+    absl::StatusOr<store::Statement> stmt =
+        tx.Prepare("SELECT 1 FROM api_keys WHERE key_id = ?1 AND revoke_time IS NULL");
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindText(1, key_id);
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    live = *row;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (live) return absl::OkStatus();
+  return ErrorWithReason(absl::StatusCode::kUnauthenticated, "API_KEY_REVOKED",
+                         "the API key of this call has been revoked",
+                         {{"key_id", std::string(key_id)}});
+}
+
 }  // namespace clinicd::auth

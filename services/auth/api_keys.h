@@ -46,4 +46,9 @@ absl::StatusOr<std::vector<ApiKeyInfo>> ListApiKeys(const store::Database& db);
 absl::StatusOr<Principal> AuthenticateSecret(const store::Database& db,
                                              absl::string_view secret);
 
+// OK while the key `key_id` is live; UNAUTHENTICATED `API_KEY_REVOKED` once
+// it has been revoked (or removed). Long-lived calls (event streams) check
+// it as they go, so access ends with the key.
+absl::Status CheckKeyStillValid(const store::Database& db, absl::string_view key_id);
+
 }  // namespace clinicd::auth

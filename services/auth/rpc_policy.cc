@@ -26,7 +26,10 @@ struct Rule {
 };
 
 // Reads are open to staff and integrations; writes to the staff who do the
-// work; setup (clinics, staff, rooms) to admins. Workers see only the outbox.
+// work (a clinician does all the front desk does, and records sessions and
+// reviews); setup (clinics, staff, rooms) to admins. Workers see only the
+// outbox. README's "Auth" table shows this table; rpc_policy_test keeps the
+// two the same.
 constexpr Rule kRules[] = {
     {"/clinic.v1.PracticeService/CreateClinic", kAdminOnly},
     {"/clinic.v1.PracticeService/GetClinic", kEveryone},
@@ -43,12 +46,12 @@ constexpr Rule kRules[] = {
     {"/clinic.v1.PracticeService/ListRooms", kStaffAndReaders},
     {"/clinic.v1.PracticeService/UpdateRoom", kAdminOnly},
     {"/clinic.v1.PracticeService/DeleteRoom", kAdminOnly},
-    {"/clinic.v1.PracticeService/CreateTimeOff", kFrontDesk},
+    {"/clinic.v1.PracticeService/CreateTimeOff", kStaff},
     {"/clinic.v1.PracticeService/ListTimeOff", kStaffAndReaders},
-    {"/clinic.v1.PracticeService/DeleteTimeOff", kFrontDesk},
-    {"/clinic.v1.PracticeService/CreateClosure", kFrontDesk},
+    {"/clinic.v1.PracticeService/DeleteTimeOff", kStaff},
+    {"/clinic.v1.PracticeService/CreateClosure", kStaff},
     {"/clinic.v1.PracticeService/ListClosures", kStaffAndReaders},
-    {"/clinic.v1.PracticeService/DeleteClosure", kFrontDesk},
+    {"/clinic.v1.PracticeService/DeleteClosure", kStaff},
 
     {"/clinic.v1.PatientService/CreatePatient", kStaff},
     {"/clinic.v1.PatientService/GetPatient", kStaffAndReaders},

@@ -1,5 +1,9 @@
 #include "services/notification/notification_service.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "services/auth/api_keys.h"
 #include "services/common/errors.h"
 #include "services/notification/notification_claims.h"
 #include "services/notification/outbox_desk.h"
@@ -15,8 +19,10 @@ using grpc::ServerContext;
 
 // Events per stream message.
 constexpr int kEventBatch = 100;
-// How often a waiting stream checks whether its client left.
+// How often a waiting stream checks its key is still live.
 constexpr absl::Duration kWakeInterval = absl::Seconds(1);
+// How often a waiting stream checks whether its client left.
+constexpr absl::Duration kLeaveCheck = absl::Milliseconds(100);
 
 }  // namespace
 
@@ -80,10 +86,26 @@ grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const 
           {{"last_cursor", outbox::EncodeCursor(*last)}});
     });
     if (!fits.ok()) return fits;
+    if (absl::Status slot = OpenStream(principal.key_id, context); !slot.ok()) return slot;
+    struct Slot {
+      NotificationServiceImpl& service;
+      const std::string& key_id;
+      ServerContext* context;
+      ~Slot() { service.CloseStream(key_id, context); }
+    } slot{*this, principal.key_id, context};
+    // The key is checked again at least every kWakeInterval, so a revoked
+    // key's stream ends within about a second of the revocation.
+    absl::Time key_checked = absl::InfinitePast();
     while (!context->IsCancelled()) {
       if (stopping_) {
         return absl::UnavailableError("the server is stopping; reconnect and resume from the "
                                       "last cursor you received");
+      }
+      if (absl::Now() - key_checked >= kWakeInterval) {
+        if (absl::Status live = auth::CheckKeyStillValid(db_, principal.key_id); !live.ok()) {
+          return live;
+        }
+        key_checked = absl::Now();
       }
       // Noted before reading, so a commit after the read wakes the wait.
       const uint64_t seen = db_.commits();
@@ -97,7 +119,14 @@ grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const 
       });
       if (!read.ok()) return read;
       if (events.empty()) {
-        db_.WaitForCommit(seen, kWakeInterval);
+        // Wait for a commit in short slices, so a client that left (or the
+        // stop) frees the stream's thread and slot within kLeaveCheck; the
+        // feed is read again only after a commit or for the key check.
+        const absl::Time until = key_checked + kWakeInterval;
+        while (db_.commits() == seen && !context->IsCancelled() && !stopping_ &&
+               absl::Now() < until) {
+          db_.WaitForCommit(seen, kLeaveCheck);
+        }
         continue;
       }
       v1::WatchEventsResponse response;
@@ -109,6 +138,38 @@ grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const 
     }
     return absl::OkStatus();
   });
+}
+
+absl::Status NotificationServiceImpl::OpenStream(const std::string& key_id,
+                                                 ServerContext* context) {
+  absl::MutexLock lock(&streams_mu_);
+  auto live = [](const std::vector<ServerContext*>& streams) {
+    return std::count_if(streams.begin(), streams.end(),
+                         [](ServerContext* open) { return !open->IsCancelled(); });
+  };
+  int64_t all = 0;
+  for (const auto& [key, streams] : streams_by_key_) all += live(streams);
+  std::vector<ServerContext*>& mine = streams_by_key_[key_id];
+  const bool key_full = live(mine) >= kMaxStreamsPerKey;
+  if (key_full || all >= kMaxStreams) {
+    if (mine.empty()) streams_by_key_.erase(key_id);
+    return ErrorWithReason(
+        absl::StatusCode::kResourceExhausted, "TOO_MANY_STREAMS",
+        key_full ? absl::StrCat("this API key already has ", kMaxStreamsPerKey,
+                                " event streams open; close one, or share one stream")
+                 : absl::StrCat("this server already has ", kMaxStreams,
+                                " event streams open; retry later or use another server"),
+        {{"limit", absl::StrCat(key_full ? kMaxStreamsPerKey : kMaxStreams)}});
+  }
+  mine.push_back(context);
+  return absl::OkStatus();
+}
+
+void NotificationServiceImpl::CloseStream(const std::string& key_id, ServerContext* context) {
+  absl::MutexLock lock(&streams_mu_);
+  std::vector<ServerContext*>& mine = streams_by_key_[key_id];
+  mine.erase(std::remove(mine.begin(), mine.end(), context), mine.end());
+  if (mine.empty()) streams_by_key_.erase(key_id);
 }
 
 }  // namespace clinicd::notification

@@ -1,6 +1,11 @@
 #pragma once
 
 #include <atomic>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 
 #include "clinic/v1/notification_service.grpc.pb.h"
 #include "services/rpc/rpc_guard.h"
@@ -31,10 +36,26 @@ class NotificationServiceImpl final : public v1::NotificationService::Service {
   // server shuts down so long-lived streams do not hold up the drain.
   void StopStreams() { stopping_ = true; }
 
+  // WatchEvents streams one API key may hold open at once, and the server
+  // in all (each holds a thread); beyond them a new stream is refused
+  // RESOURCE_EXHAUSTED `TOO_MANY_STREAMS`.
+  static constexpr int kMaxStreamsPerKey = 16;
+  static constexpr int kMaxStreams = 256;
+
  private:
+  // Takes a stream slot for `key_id`, or says why not. A stream whose
+  // client has left but whose handler has not yet noticed does not count.
+  absl::Status OpenStream(const std::string& key_id, grpc::ServerContext* context);
+  void CloseStream(const std::string& key_id, grpc::ServerContext* context);
+
   store::Database& db_;
   rpc::RpcGuard guard_;
   std::atomic<bool> stopping_{false};
+  absl::Mutex streams_mu_;
+  // The open streams of each key, by their calls' contexts (valid while
+  // listed: a handler removes its own before it returns).
+  absl::flat_hash_map<std::string, std::vector<grpc::ServerContext*>> streams_by_key_
+      ABSL_GUARDED_BY(streams_mu_);
 };
 
 }  // namespace clinicd::notification

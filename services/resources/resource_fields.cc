@@ -118,7 +118,9 @@ std::string QueryFingerprint(const Message& request) {
   for (const char* field : {"page_size", "page_token"}) {
     if (const FieldDescriptor* f = Field(*copy, field)) copy->GetReflection()->ClearField(copy.get(), f);
   }
-  return Serialize(*copy);
+  // The type's name first: two requests of different methods can serialize
+  // alike (only `parent` set), and one's token must not page the other.
+  return absl::StrCat(request.GetDescriptor()->full_name(), "?", Serialize(*copy));
 }
 
 std::string RequestDigest(const Message& request) {

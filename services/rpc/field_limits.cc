@@ -53,6 +53,7 @@ const std::vector<FieldLimit>& Table() {
       {"lease_id", kResourceName},
       {"dedupe_key", kResourceName},
       {"file", 4096},
+      {"paths", kResourceName},  // google.protobuf.FieldMask of updates
       // Tokens, request ids and short codes.
       {"page_token", kToken},
       {"next_page_token", kToken},

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/auth/api_keys.h"
+#include "services/auth/auth_throttle.h"
 #include "services/auth/rpc_policy.h"
 #include "services/common/errors.h"
 #include "services/common/grpc_status.h"
@@ -65,6 +66,12 @@ grpc::Status RpcGuard::Run(
   const absl::Time start = absl::Now();
   const std::string full_method = absl::StrCat("/", service_, "/", method);
   absl::StatusOr<auth::Principal> principal = Admit(context, full_method);
+  const bool unauthenticated = principal.status().code() == absl::StatusCode::kUnauthenticated;
+  if (unauthenticated) {
+    // Counted per peer; a peer that keeps failing is throttled and logged
+    // in summaries (auth_throttle.h) rather than a line per call.
+    principal = auth::AuthThrottle::Instance().Fail(context->peer(), principal.status(), start);
+  }
   if (principal.ok()) principal->now = clock_.Now();
   absl::Status status = principal.status();
   if (status.ok()) status = CheckFieldLimits(request);
@@ -82,12 +89,15 @@ grpc::Status RpcGuard::Run(
   }
   const std::string key_id = principal.ok() ? principal->key_id : "-";
   const double millis = absl::ToDoubleMilliseconds(absl::Now() - start);
+  // The server's faults, which an operator has to see; a client's mistakes
+  // are info.
   if (status.code() == absl::StatusCode::kInternal ||
-      status.code() == absl::StatusCode::kUnavailable) {
+      status.code() == absl::StatusCode::kUnavailable ||
+      status.code() == absl::StatusCode::kDataLoss || ErrorReason(status) == "STORAGE_FULL") {
     spdlog::error("rpc {} key={} code={} ms={:.2f}: {}", full_method, key_id,
                   absl::StatusCodeToString(status.code()), millis,
                   std::string(status.message()));
-  } else {
+  } else if (!unauthenticated) {
     spdlog::info("rpc {} key={} code={} ms={:.2f}", full_method, key_id,
                  absl::StatusCodeToString(status.code()), millis);
   }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/booking/booking_service.h"
 #include "services/catalog/catalog_service.h"
+#include "services/common/pagination.h"
 #include "services/consent/consent_service.h"
 #include "services/follow_up/follow_up_service.h"
 #include "services/notification/notification_service.h"
@@ -14,6 +15,7 @@
 #include "services/server/health_service.h"
 #include "services/server/reflection_v1_service.h"
 #include "services/server/test_clock_service.h"
+#include "services/store/server_secrets.h"
 
 namespace clinicd::server {
 
@@ -69,6 +71,12 @@ struct ClinicServer::Services {
 absl::StatusOr<std::unique_ptr<ClinicServer>> ClinicServer::Start(
     store::Database& db, const plugin_host::TreatmentRegistry& registry, Clock& clock,
     const Listener& listener) {
+  // Page tokens are sealed with the database's key, so any process on it,
+  // now or after a restart, reads the others' tokens.
+  absl::StatusOr<std::string> page_token_key = store::LoadOrCreateSecret(db, "page_tokens");
+  if (!page_token_key.ok()) return page_token_key.status();
+  SetPageTokenKey(*page_token_key);
+
   std::unique_ptr<ClinicServer> server(new ClinicServer());
   server->services_ = std::make_unique<Services>(db, registry, clock);
   Services& services = *server->services_;

@@ -256,6 +256,14 @@ CREATE INDEX appointments_by_patient_kind
 -- (a serialized clinic.v1.RuleOverride), NULL for most events.
 ALTER TABLE events ADD COLUMN rule_override BLOB;
 )sql"},
+    {6, "server secrets (the key page tokens are sealed with)", R"sql(
+-- Random keys every clinicd process on this database shares, created on
+-- first use; never sent to clients.
+CREATE TABLE server_secrets (
+  name TEXT PRIMARY KEY,
+  secret BLOB NOT NULL
+) STRICT;
+)sql"},
 };
 
 }  // namespace

@@ -37,10 +37,10 @@ absl::Status SqliteStatus(int code, absl::string_view message,
       return ErrorWithReason(absl::StatusCode::kResourceExhausted, kStorageFull,
                              absl::StrCat("the server's storage is full; nothing was written (",
                                           message, ")"));
-    // The disk failed a read or write, or the file became read-only under
-    // us: the operator's problem, and a retry may succeed once it is fixed.
+    // The disk failed a read or write: the operator's problem, and a retry
+    // may succeed once it is fixed. (SQLITE_READONLY stays INTERNAL: here it
+    // means a write slipped into a read-only transaction, a bug of ours.)
     case SQLITE_IOERR:
-    case SQLITE_READONLY:
       return ErrorWithReason(absl::StatusCode::kUnavailable, kStorageUnavailable,
                              absl::StrCat("the server's storage failed; nothing was written (",
                                           message, ", sqlite code ", code, ")"));

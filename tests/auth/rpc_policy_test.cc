@@ -2,6 +2,9 @@
 
 #include <google/protobuf/descriptor.h>
 
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -104,6 +107,48 @@ TEST(RpcPolicyTest, CoversEveryMethodOfEveryService) {
   for (const Method& method : methods) {
     EXPECT_TRUE(PolicyCovers(method.full_name)) << method.full_name;
   }
+}
+
+// The role table as README.md shows it: one row per RPC, a mark for each
+// role besides admin (who may call everything) that may call it.
+std::string RoleTableMarkdown() {
+  constexpr Role kRoles[] = {Role::kFrontDesk, Role::kClinician, Role::kReminderWorker,
+                             Role::kIntegration};
+  std::string table = "| RPC |";
+  for (Role role : kRoles) absl::StrAppend(&table, " `", RoleName(role), "` |");
+  absl::StrAppend(&table, "\n|---|");
+  for (size_t i = 0; i < std::size(kRoles); ++i) absl::StrAppend(&table, ":-:|");
+  table += "\n";
+  for (const Method& method : AllMethods()) {
+    // "/clinic.v1.PatientService/GetPatient" → "PatientService.GetPatient"
+    std::string row = method.full_name.substr(method.full_name.rfind('.', method.full_name.rfind('/')) + 1);
+    row[row.find('/')] = '.';
+    absl::StrAppend(&table, "| ", row, " |");
+    for (Role role : kRoles) {
+      absl::StrAppend(&table, RoleMayCall(role, method.full_name) ? " ✓ |" : "   |");
+    }
+    table += "\n";
+  }
+  return table;
+}
+
+TEST(RpcPolicyTest, ReadmeShowsTheTableAsItIs) {
+  std::ifstream file(CLINICD_README);
+  ASSERT_TRUE(file) << CLINICD_README;
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string readme = text.str();
+  const std::string kBegin = "<!-- role table: begin -->\n";
+  const std::string kEnd = "<!-- role table: end -->";
+  const size_t begin = readme.find(kBegin);
+  const size_t end = readme.find(kEnd);
+  ASSERT_NE(begin, std::string::npos) << "README.md lacks " << kBegin;
+  ASSERT_NE(end, std::string::npos) << "README.md lacks " << kEnd;
+  const std::string shown = readme.substr(begin + kBegin.size(), end - begin - kBegin.size());
+  EXPECT_EQ(shown, RoleTableMarkdown())
+      << "README.md's role table differs from services/auth/rpc_policy.cc; the table as "
+         "the code has it is:\n"
+      << RoleTableMarkdown();
 }
 
 TEST(RpcPolicyTest, AdminMayCallEverything) {

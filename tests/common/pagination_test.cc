@@ -92,5 +92,29 @@ TEST(PageTokenTest, TokenOfAnotherQueryIsInvalidNamingPageToken) {
   EXPECT_THAT(MessageOf(status), HasSubstr("different parameters"));
 }
 
+TEST(PageTokenTest, ATokenHidesItsKeyAndCannotBeAltered) {
+  const std::string token = EncodePageToken({"lovelace", "p1"}, "patients?clinics/c1");
+  std::string bytes;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &bytes));
+  EXPECT_EQ(bytes.find("lovelace"), std::string::npos);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string altered = bytes;
+    altered[i] = static_cast<char>(altered[i] ^ 1);
+    ExpectInvalidField(
+        DecodePageToken(absl::WebSafeBase64Escape(altered), "patients?clinics/c1").status(),
+        "page_token");
+  }
+}
+
+TEST(PageTokenTest, ATokenSealedWithAnotherKeyIsInvalid) {
+  SetPageTokenKey(std::string(32, 'a'));
+  const std::string token = EncodePageToken({"k"}, "fp");
+  ASSERT_TRUE(DecodePageToken(token, "fp").ok());
+  SetPageTokenKey(std::string(32, 'b'));
+  ExpectInvalidField(DecodePageToken(token, "fp").status(), "page_token");
+  SetPageTokenKey(std::string(32, 'a'));
+  EXPECT_TRUE(DecodePageToken(token, "fp").ok()) << "the same key opens it again";
+}
+
 }  // namespace
 }  // namespace clinicd

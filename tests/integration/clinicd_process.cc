@@ -95,6 +95,7 @@ bool ClinicdProcess::Start(std::string* error) {
   std::vector<std::string> args = {binary_, "--listen=127.0.0.1:0", "--db=" + db_path_,
                                    "--plugin_dir=" + dir_ + "/plugins"};
   if (!test_clock_.empty()) args.push_back("--test_clock=" + test_clock_);
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   pid_ = Spawn(args, dir_ + "/stdout.log", log_path_);
   if (pid_ <= 0) {
     *error = "cannot spawn " + binary_;

@@ -35,6 +35,10 @@ class ClinicdProcess final {
   // Starts the server with a test clock standing at `time` (the --test_clock
   // flag, RFC 3339 or `now`), from the next Start on.
   void UseTestClock(const std::string& time) { test_clock_ = time; }
+  // Passes `args` (e.g. --config=PATH) to the server from the next Start on.
+  void AddServerArgs(const std::vector<std::string>& args) {
+    extra_args_.insert(extra_args_.end(), args.begin(), args.end());
+  }
   // Starts `clinicd --listen=127.0.0.1:0 --db=...` and waits for its
   // "listening on" log line; false (with the log in `error`) on failure.
   bool Start(std::string* error);
@@ -59,6 +63,10 @@ class ClinicdProcess final {
   std::string Log() const;
   // The database file.
   const std::string& db_path() const { return db_path_; }
+  // The server's temp directory (removed with this object).
+  const std::string& dir() const { return dir_; }
+  // The running server's process id (-1 when not running).
+  pid_t pid() const { return pid_; }
 
  private:
   std::string binary_dir_;
@@ -68,6 +76,7 @@ class ClinicdProcess final {
   std::string log_path_;
   pid_t pid_ = -1;
   std::string test_clock_;
+  std::vector<std::string> extra_args_;
   std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
 };

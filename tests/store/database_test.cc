@@ -1,12 +1,17 @@
 #include "services/store/database.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/store/store_test_util.h"
@@ -169,7 +174,8 @@ TEST_F(DatabaseTest, OpenNamesThePathOfAFileThatIsNotADatabase) {
   std::ofstream(path) << std::string(4096, 'x');
   absl::StatusOr<std::unique_ptr<Database>> db =
       Database::Open(DatabaseOptions{path});
-  EXPECT_EQ(db.status().code(), absl::StatusCode::kInternal);
+  // Not the caller's mistake, and not a passing fault: the file is damaged.
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(Message(db.status()), StartsWith(path + ": "));
   EXPECT_THAT(Message(db.status()), HasSubstr("file is not a database"));
 }
@@ -266,6 +272,54 @@ TEST_F(DatabaseTest, AnExceptionInAReadReturnsItsConnection) {
     EXPECT_EQ(thrown.code(), absl::StatusCode::kInternal);
   }
   EXPECT_EQ(ReadInt(*db_, "SELECT 7"), 7);
+}
+
+TEST_F(DatabaseTest, AFullDiskIsReportedAndHealthFollowsTheWriter) {
+  ASSERT_OK(ExecWrite(*db_, "CREATE TABLE notes (text TEXT)"));
+  ASSERT_OK(db_->ProbeWriter());
+  ASSERT_OK(db_->WriterHealth(absl::Seconds(10)));
+  // The file may not grow past its size now, as on a full disk.
+  ASSERT_OK(ExecWrite(*db_, "PRAGMA max_page_count = 1"));
+  const std::string big(1 << 16, 'x');
+  const absl::Status full = db_->Write([&](Transaction& txn) -> absl::Status {
+    absl::StatusOr<Statement> insert = txn.Prepare("INSERT INTO notes (text) VALUES (?)");
+    if (!insert.ok()) return insert.status();
+    insert->BindText(1, big);
+    return insert->Run();
+  });
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
+  EXPECT_EQ(db_->WriterHealth(absl::Seconds(10)).code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(db_->WriterHealth(absl::Seconds(10)).message(), full.message());
+
+  // Room again: the next write (or probe) that commits clears it.
+  ASSERT_OK(ExecWrite(*db_, "PRAGMA max_page_count = 1000000"));
+  ASSERT_OK(db_->ProbeWriter());
+  EXPECT_OK(db_->WriterHealth(absl::Seconds(10)));
+}
+
+TEST_F(DatabaseTest, AWriteHeldTooLongMakesTheWriterUnhealthy) {
+  absl::Notification started;
+  absl::Notification release;
+  std::thread writer([&] {
+    ASSERT_OK(db_->Write([&](Transaction&) -> absl::Status {
+      started.Notify();
+      release.WaitForNotification();
+      return absl::OkStatus();
+    }));
+  });
+  started.WaitForNotification();
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(db_->WriterHealth(absl::Milliseconds(20)).code(), absl::StatusCode::kUnavailable);
+  EXPECT_OK(db_->WriterHealth(absl::Seconds(10)));
+  release.Notify();
+  writer.join();
+  EXPECT_OK(db_->WriterHealth(absl::Milliseconds(20)));
+}
+
+TEST_F(DatabaseTest, ANewDatabaseFileIsTheOwnersOnly) {
+  struct stat info {};
+  ASSERT_EQ(stat(PathFor("clinic.db").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
 }
 
 }  // namespace

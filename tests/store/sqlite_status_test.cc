@@ -1,5 +1,7 @@
 #include "services/store/sqlite_status.h"
 
+#include "services/common/errors.h"
+
 #include <sqlite3.h>
 
 #include "gtest/gtest.h"
@@ -50,13 +52,30 @@ TEST(SqliteStatusTest, CantOpenNamesThePath) {
 TEST(SqliteStatusTest, AnythingElseIsInternalWithMessageAndCode) {
   EXPECT_EQ(SqliteStatus(SQLITE_ERROR, "no such table: x", "/x.db"),
             absl::InternalError("no such table: x (sqlite code 1)"));
-  EXPECT_EQ(SqliteStatus(SQLITE_IOERR_FSYNC, "disk I/O error", "/x.db"),
-            absl::InternalError("disk I/O error (sqlite code 1034)"));
 }
 
-TEST(SqliteStatusTest, AnnotateKeepsTheCode) {
+TEST(SqliteStatusTest, StorageFailuresSayWhatTheyMean) {
+  const absl::Status full = SqliteStatus(SQLITE_FULL, "database or disk is full", "/x.db");
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(ErrorReason(full), "STORAGE_FULL");
+  EXPECT_TRUE(IsStorageFailure(full));
+  for (int code : {SQLITE_IOERR, SQLITE_IOERR_FSYNC, SQLITE_IOERR_WRITE}) {
+    const absl::Status io = SqliteStatus(code, "disk I/O error", "/x.db");
+    EXPECT_EQ(io.code(), absl::StatusCode::kUnavailable) << code;
+    EXPECT_EQ(ErrorReason(io), "STORAGE_UNAVAILABLE") << code;
+    EXPECT_TRUE(IsStorageFailure(io));
+  }
+  EXPECT_EQ(SqliteStatus(SQLITE_CORRUPT, "malformed", "/x.db").code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_FALSE(IsStorageFailure(absl::UnavailableError(kBusyMessage)));
+}
+
+TEST(SqliteStatusTest, AnnotateKeepsTheCodeAndDetails) {
   EXPECT_EQ(Annotate(absl::AlreadyExistsError("dup"), "inserting: "),
             absl::AlreadyExistsError("inserting: dup"));
+  const absl::Status full =
+      Annotate(SqliteStatus(SQLITE_FULL, "database or disk is full", "/x.db"), "inserting: ");
+  EXPECT_EQ(ErrorReason(full), "STORAGE_FULL");
   EXPECT_EQ(Annotate(absl::OkStatus(), "inserting: "), absl::OkStatus());
 }
 
