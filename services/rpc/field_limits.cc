@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/errors.h"
+#include "services/common/proto_time.h"
 
 namespace clinicd::rpc {
 namespace {
@@ -138,11 +139,36 @@ class LimitChecker {
         Check(reflection.GetMessage(message, field), path + ".");
       }
     }
+    CheckTime(message, prefix);
   }
 
   absl::Status Result() const { return violations_.ToStatus(); }
 
  private:
+  // A Timestamp or Duration must be one protobuf allows before anything
+  // converts it (years 1 to 9999; at most 10,000 years; nanos in range and
+  // of the seconds' sign). Finer ranges are each field's own rule.
+  void CheckTime(const Message& message, const std::string& prefix) {
+    if (prefix.empty()) return;
+    const std::string path = prefix.substr(0, prefix.size() - 1);
+    const std::string& type = message.GetDescriptor()->full_name();
+    if (type == google::protobuf::Timestamp::descriptor()->full_name()) {
+      google::protobuf::Timestamp time;
+      time.CopyFrom(message);
+      if (!IsValidTimestamp(time)) {
+        violations_.Add(path, "must be a valid timestamp: from 0001-01-01 to 9999-12-31 UTC, "
+                              "nanos from 0 to 999999999");
+      }
+    } else if (type == google::protobuf::Duration::descriptor()->full_name()) {
+      google::protobuf::Duration duration;
+      duration.CopyFrom(message);
+      if (!IsValidDuration(duration)) {
+        violations_.Add(path, "must be a valid duration: at most 10000 years either way, "
+                              "nanos below one second and of the seconds' sign");
+      }
+    }
+  }
+
   void CheckText(const FieldDescriptor* field, const std::string& path,
                  const std::string& value) {
     const size_t limit = MaxBytesOf(field->name()).value_or(kShortCode);

@@ -38,7 +38,8 @@ inline constexpr int kMaxRepeatedElements = 500;
 
 // INVALID_ARGUMENT naming every field of `request` (a dotted path such as
 // `appointment.rule_override.justification`) that is longer than its limit,
-// or a repeated field with too many elements; OK otherwise. A field missing
+// a repeated field with too many elements, or a Timestamp or Duration
+// outside what protobuf allows; OK otherwise. A field missing
 // from the table is held to the smallest limit, so forgetting one fails
 // closed (and the schema test fails).
 absl::Status CheckFieldLimits(const google::protobuf::Message& request);

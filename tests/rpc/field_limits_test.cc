@@ -118,5 +118,26 @@ TEST(FieldLimitsTest, EachElementOfARepeatedStringIsChecked) {
   EXPECT_NE(status.message().find("treatment_types[1]"), std::string::npos) << status;
 }
 
+TEST(FieldLimitsTest, TimestampsAndDurationsMustBeOnesProtobufAllows) {
+  clinic::v1::CreateAppointmentRequest request;
+  request.mutable_appointment()->mutable_start_time()->set_seconds(253402300799LL);  // 9999-12-31
+  EXPECT_TRUE(CheckFieldLimits(request).ok());
+  request.mutable_appointment()->mutable_start_time()->set_seconds(253402300800LL);
+  absl::Status status = CheckFieldLimits(request);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("appointment.start_time"), std::string::npos) << status;
+  request.mutable_appointment()->mutable_start_time()->set_seconds(0);
+  request.mutable_appointment()->mutable_start_time()->set_nanos(-1);
+  EXPECT_EQ(CheckFieldLimits(request).code(), absl::StatusCode::kInvalidArgument);
+
+  clinic::v1::SnoozeRecallRequest snooze;
+  snooze.mutable_snooze()->set_seconds(86400);
+  EXPECT_TRUE(CheckFieldLimits(snooze).ok());
+  snooze.mutable_snooze()->set_nanos(-1);  // Of the other sign.
+  status = CheckFieldLimits(snooze);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("snooze"), std::string::npos) << status;
+}
+
 }  // namespace
 }  // namespace clinicd::rpc
