@@ -11,16 +11,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "clinic/v1/booking_service.pb.h"
-#include "clinic/v1/consent_service.pb.h"
-#include "clinic/v1/follow_up_service.pb.h"
-#include "clinic/v1/notification_service.pb.h"
-#include "clinic/v1/patient_service.pb.h"
-#include "clinic/v1/practice_service.pb.h"
-#include "clinic/v1/treatment_catalog_service.pb.h"
-#include "clinicd/test_clock/v1/test_clock.pb.h"
 #include "gtest/gtest.h"
 #include "services/auth/role.h"
+#include "tests/testing/service_files.h"
 
 namespace clinicd::auth {
 namespace {
@@ -29,20 +22,7 @@ using google::protobuf::DescriptorPool;
 using google::protobuf::FileDescriptor;
 using google::protobuf::ServiceDescriptor;
 
-// The file of each service, reached through one of its messages so the
-// generated code (and with it the generated pool's descriptors) is linked in.
-std::vector<const FileDescriptor*> ServiceFiles() {
-  return {
-      clinic::v1::CreateClinicRequest::descriptor()->file(),
-      clinic::v1::CreatePatientRequest::descriptor()->file(),
-      clinic::v1::ListTreatmentTypesRequest::descriptor()->file(),
-      clinic::v1::CreateAppointmentRequest::descriptor()->file(),
-      clinic::v1::SignConsentRequest::descriptor()->file(),
-      clinic::v1::CreateSeriesRequest::descriptor()->file(),
-      clinic::v1::ClaimNotificationsRequest::descriptor()->file(),
-      clinicd::test_clock::v1::SetTestTimeRequest::descriptor()->file(),
-  };
-}
+using testing::ServedServiceFiles;
 
 constexpr absl::string_view kServices[] = {
     "clinic.v1.PracticeService",         "clinic.v1.PatientService",
@@ -93,7 +73,7 @@ bool IsWrite(absl::string_view method_name) {
 }
 
 TEST(RpcPolicyTest, ServiceFilesAreLinked) {
-  const std::vector<const FileDescriptor*> files = ServiceFiles();
+  const std::vector<const FileDescriptor*> files = ServedServiceFiles();
   ASSERT_EQ(files.size(), 8u);
   for (const FileDescriptor* file : files) {
     EXPECT_EQ(file->service_count(), 1) << file->name();

@@ -12,14 +12,11 @@
 #include "clinic/v1/booking_service.pb.h"
 #include "clinic/v1/consent_service.pb.h"
 #include "clinic/v1/follow_up_service.pb.h"
-#include "clinic/v1/notification_service.pb.h"
-#include "clinic/v1/patient_service.pb.h"
 #include "clinic/v1/practice_service.pb.h"
-#include "clinic/v1/treatment_catalog_service.pb.h"
-#include "clinicd/test_clock/v1/test_clock.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/errors.h"
+#include "tests/testing/service_files.h"
 
 namespace clinicd::rpc {
 namespace {
@@ -28,20 +25,7 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::FileDescriptor;
 
-// The files of every served service (reached through a message, so their
-// generated code is linked in).
-std::vector<const FileDescriptor*> ServiceFiles() {
-  return {
-      clinic::v1::CreateClinicRequest::descriptor()->file(),
-      clinic::v1::CreatePatientRequest::descriptor()->file(),
-      clinic::v1::ListTreatmentTypesRequest::descriptor()->file(),
-      clinic::v1::CreateAppointmentRequest::descriptor()->file(),
-      clinic::v1::SignConsentRequest::descriptor()->file(),
-      clinic::v1::CreateSeriesRequest::descriptor()->file(),
-      clinic::v1::ClaimNotificationsRequest::descriptor()->file(),
-      clinicd::test_clock::v1::SetTestTimeRequest::descriptor()->file(),
-  };
-}
+using testing::ServedServiceFiles;
 
 // Every string and bytes field reachable from `message`, as "Type.field".
 void CollectTextFields(const Descriptor* message, std::set<const Descriptor*>& seen,
@@ -61,7 +45,7 @@ TEST(FieldLimitsTest, EveryTextFieldARequestCanCarryHasALimit) {
   std::set<const Descriptor*> seen;
   std::map<std::string, const FieldDescriptor*> fields;
   int methods = 0;
-  for (const FileDescriptor* file : ServiceFiles()) {
+  for (const FileDescriptor* file : ServedServiceFiles()) {
     ASSERT_EQ(file->service_count(), 1) << file->name();
     for (int m = 0; m < file->service(0)->method_count(); ++m) {
       ++methods;
