@@ -17,6 +17,7 @@
 #include "services/common/pagination.h"
 #include "services/common/resource_name.h"
 #include "services/domain/availability.h"
+#include "services/domain/time_bounds.h"
 #include "services/resources/load_resource.h"
 #include "services/resources/resource_fields.h"
 #include "services/store/tables.h"
@@ -61,11 +62,13 @@ absl::StatusOr<std::vector<M>> LoadAll(store::Transaction& tx, const store::Reso
 
 // Rows (owner id, start, end) of a busy-time query over [from, to).
 absl::Status CollectBusy(store::Transaction& tx, absl::string_view sql, const std::string& clinic_id,
-                         absl::Time from, absl::Time to,
+                         absl::Time from, absl::Time to, absl::Duration longest,
                          const std::function<void(const std::string&, domain::Interval)>& add) {
   absl::StatusOr<store::Statement> stmt = tx.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id).Bind(2, from).Bind(3, to);
+  // ?4: nothing that started `longest` before `from` can reach into the
+  // window, so the index range read is the window's, not all history's.
+  stmt->BindText(1, clinic_id).Bind(2, from).Bind(3, to).Bind(4, from - longest);
   while (true) {
     absl::StatusOr<bool> row = stmt->Step();
     if (!row.ok()) return row.status();
@@ -160,16 +163,16 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
     absl::Status s = CollectBusy(
         tx,
         "SELECT practitioner_id, start_time, end_time FROM appointments WHERE clinic_id = ?1 "
-        "AND state IN (1, 2) AND start_time < ?3 AND end_time > ?2",
-        clinic_id, from, to, [&](const std::string& id, domain::Interval busy) {
+        "AND state IN (1, 2) AND start_time < ?3 AND start_time > ?4 AND end_time > ?2",
+        clinic_id, from, to, domain::kLongestVisit, [&](const std::string& id, domain::Interval busy) {
           if (auto it = practitioners.find(id); it != practitioners.end()) it->second.busy.push_back(busy);
         });
     if (s.ok()) {
       s = CollectBusy(
           tx,
           "SELECT room_id, start_time, room_end_time FROM appointments WHERE clinic_id = ?1 "
-          "AND state IN (1, 2) AND start_time < ?3 AND room_end_time > ?2",
-          clinic_id, from, to, [&](const std::string& id, domain::Interval busy) {
+          "AND state IN (1, 2) AND start_time < ?3 AND start_time > ?4 AND room_end_time > ?2",
+          clinic_id, from, to, domain::kLongestVisit, [&](const std::string& id, domain::Interval busy) {
             if (auto it = rooms.find(id); it != rooms.end()) it->second.busy.push_back(busy);
           });
     }
@@ -177,8 +180,8 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
       s = CollectBusy(
           tx,
           "SELECT practitioner_id, start_time, end_time FROM time_off WHERE clinic_id = ?1 "
-          "AND start_time < ?3 AND end_time > ?2",
-          clinic_id, from, to, [&](const std::string& id, domain::Interval busy) {
+          "AND start_time < ?3 AND start_time > ?4 AND end_time > ?2",
+          clinic_id, from, to, domain::kLongestPeriod, [&](const std::string& id, domain::Interval busy) {
             if (auto it = practitioners.find(id); it != practitioners.end()) it->second.busy.push_back(busy);
           });
     }
@@ -186,8 +189,8 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
       s = CollectBusy(
           tx,
           "SELECT clinic_id, start_time, end_time FROM closures WHERE clinic_id = ?1 "
-          "AND start_time < ?3 AND end_time > ?2",
-          clinic_id, from, to, [&](const std::string&, domain::Interval busy) {
+          "AND start_time < ?3 AND start_time > ?4 AND end_time > ?2",
+          clinic_id, from, to, domain::kLongestPeriod, [&](const std::string&, domain::Interval busy) {
             for (auto& [id, p] : practitioners) p.busy.push_back(busy);
             for (auto& [id, r] : rooms) r.busy.push_back(busy);
           });
@@ -241,8 +244,8 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
       s = CollectBusy(
           tx,
           "SELECT patient_id, start_time, end_time FROM appointments WHERE clinic_id = ?1 "
-          "AND state IN (1, 2) AND start_time < ?3 AND end_time > ?2",
-          clinic_id, from, to, [&](const std::string& id, domain::Interval busy) {
+          "AND state IN (1, 2) AND start_time < ?3 AND start_time > ?4 AND end_time > ?2",
+          clinic_id, from, to, domain::kLongestVisit, [&](const std::string& id, domain::Interval busy) {
             if (id == patient_id) patient_busy.push_back(busy);
           });
       if (!s.ok()) return s;

@@ -19,6 +19,7 @@
 #include "services/domain/care_window.h"
 #include "services/domain/clearance.h"
 #include "services/domain/schedule.h"
+#include "services/domain/time_bounds.h"
 #include "services/resources/load_resource.h"
 #include "services/store/tables.h"
 
@@ -36,17 +37,21 @@ absl::StatusOr<std::optional<domain::Interval>> FindOverlap(
     absl::Time start, absl::Time end) {
   absl::StatusOr<store::Statement> stmt = tx.Prepare(absl::StrCat(
       "SELECT start_time, ", end_column, " FROM appointments WHERE clinic_id = ?1 AND id != ?2 "
-      "AND state IN (1, 2) AND ", column, " = ?3 AND start_time < ?5 AND ", end_column,
-      " > ?4 ORDER BY start_time LIMIT 1"));
+      "AND state IN (1, 2) AND ", column, " = ?3 AND start_time < ?5 AND start_time > ?6 AND ",
+      end_column, " > ?4 ORDER BY start_time LIMIT 1"));
   if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id).BindText(2, self).BindText(3, value).Bind(4, start).Bind(5, end);
+  // Nothing that started a longest visit before `start` can still overlap.
+  stmt->BindText(1, clinic_id).BindText(2, self).BindText(3, value).Bind(4, start).Bind(5, end)
+      .Bind(6, start - domain::kLongestVisit);
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<domain::Interval>();
   return std::optional<domain::Interval>(domain::Interval{stmt->ColumnTime(0), stmt->ColumnTime(1)});
 }
 
-// The first period of `table` (time off or closures) overlapping [start, end).
+// The first period of `table` (time off or closures) overlapping [start,
+// end): `sql` binds ?1 the clinic, ?2 start, ?3 end, ?4 the earliest start
+// of a period that can still overlap, ?5 the owner (when given).
 absl::StatusOr<std::optional<domain::Interval>> FindPeriod(store::Transaction& tx,
                                                            absl::string_view sql,
                                                            const std::string& clinic_id,
@@ -54,8 +59,8 @@ absl::StatusOr<std::optional<domain::Interval>> FindPeriod(store::Transaction& t
                                                            absl::Time start, absl::Time end) {
   absl::StatusOr<store::Statement> stmt = tx.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id).Bind(2, start).Bind(3, end);
-  if (!owner_id.empty()) stmt->BindText(4, owner_id);
+  stmt->BindText(1, clinic_id).Bind(2, start).Bind(3, end).Bind(4, start - domain::kLongestPeriod);
+  if (!owner_id.empty()) stmt->BindText(5, owner_id);
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<domain::Interval>();
@@ -98,8 +103,8 @@ absl::Status CheckWorkingHours(store::Transaction& tx, const clinic::v1::Practit
   }
   absl::StatusOr<std::optional<domain::Interval>> time_off = FindPeriod(
       tx,
-      "SELECT start_time, end_time FROM time_off WHERE clinic_id = ?1 AND practitioner_id = ?4 "
-      "AND start_time < ?3 AND end_time > ?2 LIMIT 1",
+      "SELECT start_time, end_time FROM time_off WHERE clinic_id = ?1 AND practitioner_id = ?5 "
+      "AND start_time < ?3 AND start_time > ?4 AND end_time > ?2 LIMIT 1",
       clinic_id, practitioner_id, session.start, session.end);
   if (!time_off.ok()) return time_off.status();
   if (time_off->has_value()) {
@@ -112,7 +117,7 @@ absl::Status CheckWorkingHours(store::Transaction& tx, const clinic::v1::Practit
   absl::StatusOr<std::optional<domain::Interval>> closure = FindPeriod(
       tx,
       "SELECT start_time, end_time FROM closures WHERE clinic_id = ?1 "
-      "AND start_time < ?3 AND end_time > ?2 LIMIT 1",
+      "AND start_time < ?3 AND start_time > ?4 AND end_time > ?2 LIMIT 1",
       clinic_id, "", session.start, session.end);
   if (!closure.ok()) return closure.status();
   if (closure->has_value()) {

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/proto_time.h"
+#include "services/domain/time_bounds.h"
 #include "absl/time/time.h"
 #include "services/common/resource_name.h"
 #include "services/domain/contact_validation.h"
@@ -172,6 +174,10 @@ absl::Status ValidatePeriod(const std::string& prefix, bool has_start,
       std::make_pair(end.seconds(), end.nanos()) <=
           std::make_pair(start.seconds(), start.nanos())) {
     violations.Add(prefix + ".end_time", "must be after start_time");
+  } else if (violations.empty() && FromProtoTime(end) - FromProtoTime(start) > kLongestPeriod) {
+    violations.Add(prefix + ".end_time",
+                   "must be at most 366 days after start_time; record a longer absence as "
+                   "several periods");
   }
   LimitText(violations, prefix + ".reason", reason, 500);
   return violations.ToStatus();

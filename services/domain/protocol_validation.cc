@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/domain/time_bounds.h"
 #include "services/common/errors.h"
 #include "services/common/resource_name.h"
 #include "services/domain/field_rules.h"
@@ -83,9 +84,11 @@ void CheckTreatmentType(FieldViolations& v, const std::string& prefix,
   }
   for (const auto& [name, duration] :
        {std::pair<const char*, const google::protobuf::Duration*>{"consultation", &d.consultation()},
-        {"numbing", &d.numbing()}, {"turnaround", &d.turnaround()}}) {
+        {"numbing", &d.numbing()}, {"procedure", &d.procedure()}, {"turnaround", &d.turnaround()}}) {
     if (duration->seconds() < 0) {
       v.Add(absl::StrCat(prefix, ".durations.", name), "must not be negative");
+    } else if (absl::Seconds(duration->seconds()) > kLongestPhase) {
+      v.Add(absl::StrCat(prefix, ".durations.", name), "must be at most 4 hours");
     }
   }
   std::set<std::string> ids;
@@ -143,7 +146,7 @@ void CheckTreatmentType(FieldViolations& v, const std::string& prefix,
   CheckMessages(v, prefix + ".aftercare", type.aftercare(), 1, "after");
   if (type.has_consultation_visit()) {
     const auto& visit = type.consultation_visit();
-    if (visit.duration().seconds() <= 0 || visit.duration().seconds() > 4 * 3600) {
+    if (visit.duration().seconds() <= 0 || absl::Seconds(visit.duration().seconds()) > kLongestPhase) {
       v.Add(prefix + ".consultation_visit.duration", "must be longer than zero and at most 4 hours");
     }
     CheckMessages(v, prefix + ".consultation_visit.reminders", visit.reminders(), -1, "before");

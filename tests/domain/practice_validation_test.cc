@@ -270,6 +270,17 @@ TEST(ValidatePeriodTest, EndMustBeAfterStart) {
               ElementsAre("closure.end_time"));
 }
 
+TEST(ValidatePeriodTest, AtMost366Days) {
+  constexpr int64_t kDay = 86400;
+  EXPECT_EQ(ValidatePeriod("time_off", true, At(1000), true, At(1000 + 366 * kDay), ""),
+            absl::OkStatus());
+  EXPECT_THAT(Violations(ValidatePeriod("time_off", true, At(1000), true,
+                                        At(1000 + 366 * kDay + 1), "")),
+              ElementsAre(Pair("time_off.end_time",
+                               "must be at most 366 days after start_time; record a longer "
+                               "absence as several periods")));
+}
+
 TEST(ValidatePeriodTest, BothTimesRequired) {
   EXPECT_THAT(
       Violations(ValidatePeriod("time_off", false, At(0), false, At(0), "")),
