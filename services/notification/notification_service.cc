@@ -1,6 +1,7 @@
 #include "services/notification/notification_service.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "services/auth/api_keys.h"
@@ -57,7 +58,8 @@ grpc::Status NotificationServiceImpl::SendNotificationNow(ServerContext* context
 
 grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const v1::WatchEventsRequest* request, grpc::ServerWriter<v1::WatchEventsResponse>* writer) {
   return guard_.Run(context, "WatchEvents", *request, [&](const Principal& principal) -> absl::Status {
-    int64_t after = 0;
+    // Empty: from the oldest event the feed still keeps.
+    std::optional<int64_t> after;
     if (!request->after_cursor().empty()) {
       absl::StatusOr<int64_t> decoded = outbox::DecodeCursor(request->after_cursor());
       if (!decoded.ok()) return decoded.status();
@@ -72,20 +74,6 @@ grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const 
       all_clinics = false;
       clinic_ids = {*clinic};
     }
-    // A cursor past the end of the feed (a database restored from an older
-    // backup) would silently skip every event up to it: refuse it instead.
-    absl::Status fits = db_.Read([&](store::Transaction& tx) -> absl::Status {
-      absl::StatusOr<int64_t> last = outbox::LastSequence(tx);
-      if (!last.ok()) return last.status();
-      if (after <= *last) return absl::OkStatus();
-      return ErrorWithReason(
-          absl::StatusCode::kFailedPrecondition, "CURSOR_AHEAD_OF_FEED",
-          "after_cursor is past the newest event of this feed (was the database restored "
-          "from a backup?); resume from an earlier cursor, or from the beginning with an "
-          "empty after_cursor",
-          {{"last_cursor", outbox::EncodeCursor(*last)}});
-    });
-    if (!fits.ok()) return fits;
     if (absl::Status slot = OpenStream(principal.key_id, context); !slot.ok()) return slot;
     struct Slot {
       NotificationServiceImpl& service;
@@ -110,15 +98,33 @@ grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const 
       // Noted before reading, so a commit after the read wakes the wait.
       const uint64_t seen = db_.commits();
       std::vector<v1::Event> events;
+      // The newest event of the read's snapshot when the batch was not full:
+      // nothing up to it is for this stream beyond `events`.
+      std::optional<int64_t> scanned_through;
       absl::Status read = db_.Read([&](store::Transaction& tx) -> absl::Status {
+        // Checked with every batch, in its snapshot: a cursor past the end is
+        // refused, and one whose next events were pruned meanwhile (a client
+        // that fell behind by the whole retention) ends the stream instead of
+        // skipping them.
+        absl::StatusOr<int64_t> from = outbox::ResumePoint(tx, after);
+        if (!from.ok()) return from.status();
+        after = *from;
         absl::StatusOr<std::vector<v1::Event>> batch =
-            outbox::ReadEvents(tx, after, all_clinics, clinic_ids, kEventBatch);
+            outbox::ReadEvents(tx, *after, all_clinics, clinic_ids, kEventBatch);
         if (!batch.ok()) return batch.status();
         events = *std::move(batch);
+        if (events.size() < static_cast<size_t>(kEventBatch)) {
+          absl::StatusOr<int64_t> newest = outbox::NewestSequence(tx);
+          if (!newest.ok()) return newest.status();
+          scanned_through = *newest;
+        }
         return absl::OkStatus();
       });
       if (!read.ok()) return read;
       if (events.empty()) {
+        // A stream of a quiet clinic moves past other clinics' events, so
+        // their pruning never expires a stream that is up to date.
+        if (scanned_through.has_value()) after = *scanned_through;
         // Wait for a commit in short slices, so a client that left (or the
         // stop) frees the stream's thread and slot within kLeaveCheck; the
         // feed is read again only after a commit or for the key check.
@@ -133,7 +139,7 @@ grpc::Status NotificationServiceImpl::WatchEvents(ServerContext* context, const 
       for (v1::Event& event : events) *response.add_events() = std::move(event);
       absl::StatusOr<int64_t> last = outbox::DecodeCursor(response.events().rbegin()->cursor());
       if (!last.ok()) return last.status();
-      after = *last;
+      after = std::max(*last, scanned_through.value_or(*last));
       if (!writer->Write(response)) break;  // The client left.
     }
     return absl::OkStatus();

@@ -5,6 +5,7 @@
 #include "absl/strings/strip.h"
 #include "services/common/errors.h"
 #include "services/common/proto_time.h"
+#include "services/store/retention.h"
 
 namespace clinicd::outbox {
 namespace {
@@ -64,12 +65,34 @@ absl::StatusOr<std::vector<clinic::v1::Event>> ReadEvents(
   return events;
 }
 
-absl::StatusOr<int64_t> LastSequence(store::Transaction& tx) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare("SELECT coalesce(max(seq), 0) FROM events");
-  if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  return stmt->ColumnInt(0);
+absl::StatusOr<int64_t> ResumePoint(store::Transaction& tx, std::optional<int64_t> after) {
+  absl::StatusOr<store::FeedRange> range = store::ReadFeedRange(tx);
+  if (!range.ok()) return range.status();
+  if (!after.has_value()) return range->pruned_through;
+  if (*after > range->last) {
+    return ErrorWithReason(
+        absl::StatusCode::kFailedPrecondition, "CURSOR_AHEAD_OF_FEED",
+        "after_cursor is past the newest event of this feed (was the database restored "
+        "from a backup?); resume from an earlier cursor, or from the beginning with an "
+        "empty after_cursor",
+        {{"last_cursor", EncodeCursor(range->last)}});
+  }
+  if (*after < range->pruned_through) {
+    return ErrorWithReason(
+        absl::StatusCode::kOutOfRange, "CURSOR_EXPIRED",
+        "after_cursor is older than the oldest event this feed still keeps (events are "
+        "kept for the server's event retention); the events after it are gone, so bring "
+        "your copy up to date from the resources themselves, then resume from "
+        "earliest_cursor",
+        {{"earliest_cursor", EncodeCursor(range->pruned_through)}});
+  }
+  return *after;
+}
+
+absl::StatusOr<int64_t> NewestSequence(store::Transaction& tx) {
+  absl::StatusOr<store::FeedRange> range = store::ReadFeedRange(tx);
+  if (!range.ok()) return range.status();
+  return range->last;
 }
 
 std::string EncodeCursor(int64_t seq) { return absl::StrCat(kCursorPrefix, seq); }

@@ -6,6 +6,7 @@
 // order: the single writer makes sequence numbers follow commit order.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,17 @@ absl::StatusOr<std::vector<clinic::v1::Event>> ReadEvents(
     store::Transaction& tx, int64_t after, bool all_clinics,
     const std::vector<std::string>& clinic_ids, int limit);
 
-// The sequence number of the newest event; 0 when there is none.
-absl::StatusOr<int64_t> LastSequence(store::Transaction& tx);
+// Where a read of the feed continues: after `after` when the feed still holds
+// every event after it, or, for a read from the beginning (nullopt), after
+// the last event pruned. Never skips silently: FAILED_PRECONDITION
+// CURSOR_AHEAD_OF_FEED (metadata last_cursor) for a cursor past the newest
+// event, as after a restore from an older backup; OUT_OF_RANGE
+// CURSOR_EXPIRED (metadata earliest_cursor, the after_cursor that starts at
+// the oldest event kept) when events after it were pruned.
+absl::StatusOr<int64_t> ResumePoint(store::Transaction& tx, std::optional<int64_t> after);
+
+// The newest sequence number ever given; 0 before the first event.
+absl::StatusOr<int64_t> NewestSequence(store::Transaction& tx);
 
 // The cursor clients see for a sequence number, and back. Cursors are
 // opaque to clients; DecodeCursor fails on anything not made by EncodeCursor.

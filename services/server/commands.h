@@ -24,4 +24,12 @@ int PluginsCommand(const clinicd::config::v1::ServerConfig& config);
 // `clinicd migrate`: brings the database schema up to date and says what it did.
 int MigrateCommand(const clinicd::config::v1::ServerConfig& config);
 
+// `clinicd backup --db=PATH --to=FILE [--overwrite]`: copies the database,
+// live or not, into FILE (mode 0600) after checking the copy's integrity.
+// Exit code 0 when FILE holds the whole checked copy; 1 when nothing was
+// written to FILE (it exists, the database cannot be read, the copy failed
+// its check); 2 for bad usage.
+int BackupCommand(const clinicd::config::v1::ServerConfig& config,
+                  const std::vector<std::string>& args);
+
 }  // namespace clinicd::server

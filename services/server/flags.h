@@ -1,6 +1,6 @@
 #pragma once
 
-// clinicd's command-line flags; shared by the serve, keys and migrate commands.
+// clinicd's command-line flags; shared by the serve, keys, migrate and backup commands.
 
 #include <string>
 
@@ -16,3 +16,5 @@ ABSL_DECLARE_FLAG(std::string, clinic);
 ABSL_DECLARE_FLAG(std::string, description);
 ABSL_DECLARE_FLAG(std::string, key_id);
 ABSL_DECLARE_FLAG(std::string, test_clock);
+ABSL_DECLARE_FLAG(std::string, to);
+ABSL_DECLARE_FLAG(bool, overwrite);

@@ -3,6 +3,7 @@
 //   clinicd --listen=HOST:PORT --db=PATH --plugin_dir=DIR   serve
 //   clinicd keys create|revoke|list --db=PATH ...           manage API keys
 //   clinicd migrate --db=PATH                               update the schema
+//   clinicd backup --db=PATH --to=FILE                      copy a live database
 //   clinicd plugins --plugin_dir=DIR                        check a plugin directory
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
       "  clinicd keys revoke --db=PATH --key_id=ID                revoke a key\n"
       "  clinicd keys list --db=PATH                              list keys\n"
       "  clinicd migrate --db=PATH                                update schema\n"
+      "  clinicd backup --db=PATH --to=FILE [--overwrite]         copy a live database\n"
       "  clinicd plugins --plugin_dir=DIR                         check plugins");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> args(positional.begin() + 1, positional.end());
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "keys") return clinicd::server::KeysCommand(*config, args);
   if (command == "migrate") return clinicd::server::MigrateCommand(*config);
+  if (command == "backup") return clinicd::server::BackupCommand(*config, args);
   if (command == "plugins") return clinicd::server::PluginsCommand(*config);
   std::cerr << "clinicd: unknown command `" << command << "`; see clinicd --help\n";
   return 2;

@@ -16,7 +16,7 @@
 #include "services/server/test_clock_service.h"
 #include "services/server/flags.h"
 #include "services/server/open_database.h"
-#include "services/store/idempotency.h"
+#include "services/server/retention_config.h"
 
 namespace clinicd::server {
 namespace {
@@ -92,13 +92,6 @@ int ServeCommand(const ServerConfig& config) {
                      std::string(db.status().message()));
     return 1;
   }
-  // Request ids are honoured for a week; older records are dropped at start.
-  if (absl::StatusOr<int> pruned =
-          store::PruneIdempotencyRecords(**db, (*clock)->Now() - absl::Hours(24 * 7));
-      !pruned.ok()) {
-    spdlog::warn("could not prune idempotency records: {}",
-                 std::string(pruned.status().message()));
-  }
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       Credentials(config);
   if (!credentials.ok()) {
@@ -125,6 +118,11 @@ int ServeCommand(const ServerConfig& config) {
   // A moved test clock brings recalls up to date before the call returns.
   // No RPC runs once the server has stopped, so none reaches a destroyed clock.
   if ((*clock)->is_test()) (*clock)->OnChange([&recall_clock] { recall_clock->Tick(); });
+  // Expired records are deleted while serving, in small batches; a moved
+  // test clock prunes to the new time before the call returns.
+  std::unique_ptr<retention::RetentionJob> retention_job =
+      StartRetentionJob(**db, **clock, config.retention());
+  if ((*clock)->is_test()) (*clock)->OnChange([&retention_job] { retention_job->RunNow(); });
 
   int signal = 0;
   sigwait(&signals, &signal);
@@ -133,6 +131,7 @@ int ServeCommand(const ServerConfig& config) {
   (*server)->Drain(absl::Now() + absl::Seconds(config.shutdown_grace().seconds()));
   server->reset();
   recall_clock.reset();
+  retention_job.reset();
   db->reset();  // Closes every connection; SQLite checkpoints the WAL.
   registry.reset();  // Shuts the plugins down and closes their libraries.
   spdlog::info("clinicd stopped cleanly");

@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "services/server/flags.h"
+#include "services/server/retention_config.h"
 
 namespace clinicd::server {
 
@@ -21,6 +22,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig() {
   config.mutable_shutdown_grace()->set_seconds(20);
   config.mutable_recall_clock_interval()->set_seconds(60);
   config.set_log_level("info");
+  SetRetentionDefaults(config.mutable_retention());
 
   const std::string path = absl::GetFlag(FLAGS_config);
   if (!path.empty()) {
@@ -50,6 +52,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig() {
       config.recall_clock_interval().seconds() > 24 * 3600) {
     return absl::InvalidArgumentError("recall_clock_interval must be from 1s to 24h");
   }
+  if (absl::Status s = ValidateRetention(config.retention()); !s.ok()) return s;
   if (config.tls().cert_file().empty() != config.tls().key_file().empty()) {
     return absl::InvalidArgumentError("tls needs both cert_file and key_file");
   }

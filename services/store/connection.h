@@ -63,6 +63,10 @@ class Connection final {
   // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
   int Changes() const;
 
+  // The SQLite handle, for the few APIs that take two connections at once
+  // (the online backup).
+  sqlite3* handle() const { return db_; }
+
  private:
   sqlite3* db_;
   std::string path_;

@@ -1,6 +1,5 @@
 #include "services/store/idempotency.h"
 
-#include "absl/time/clock.h"
 #include "services/common/errors.h"
 
 namespace clinicd::store {
@@ -39,21 +38,6 @@ absl::Status RecordIdempotentResponse(Transaction& tx, absl::string_view scope,
       .BindBlob(4, response)
       .Bind(5, now);
   return stmt->Run();
-}
-
-absl::StatusOr<int> PruneIdempotencyRecords(Database& db, absl::Time cutoff) {
-  int deleted = 0;
-  absl::Status status = db.Write([&](Transaction& tx) -> absl::Status {
-    absl::StatusOr<Statement> stmt =
-        tx.Prepare("DELETE FROM idempotency_records WHERE create_time < ?1");
-    if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, cutoff);
-    if (absl::Status s = stmt->Run(); !s.ok()) return s;
-    deleted = tx.Changes();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return deleted;
 }
 
 }  // namespace clinicd::store

@@ -1,7 +1,8 @@
 #pragma once
 
 // AIP-155 request ids: the first response to a request id is recorded in the
-// same transaction as the change it made and replayed to retries.
+// same transaction as the change it made and replayed to retries. Records
+// older than the idempotency window are pruned (retention.h).
 
 #include <optional>
 #include <string>
@@ -9,7 +10,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/store/database.h"
 #include "services/store/transaction.h"
 
 namespace clinicd::store {
@@ -26,9 +26,5 @@ absl::Status RecordIdempotentResponse(Transaction& tx, absl::string_view scope,
                                       absl::string_view request_id,
                                       absl::string_view request_digest,
                                       absl::string_view response, absl::Time now);
-
-// Deletes records created before `cutoff`; returns how many. Retries come
-// within minutes, so records older than a few days only take space.
-absl::StatusOr<int> PruneIdempotencyRecords(Database& db, absl::Time cutoff);
 
 }  // namespace clinicd::store

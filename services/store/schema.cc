@@ -264,6 +264,15 @@ CREATE TABLE server_secrets (
   secret BLOB NOT NULL
 ) STRICT;
 )sql"},
+    {7, "indexes the retention job deletes by", R"sql(
+-- The retention job deletes the oldest rows a small batch at a time; these
+-- indexes let each batch find its rows without reading the table. Events
+-- need none: they go oldest first by seq, their primary key.
+CREATE INDEX idempotency_records_by_time ON idempotency_records(create_time);
+-- Only finished messages are ever deleted, by when they finished.
+CREATE INDEX notifications_finished ON notifications(update_time)
+  WHERE state IN ('delivered', 'failed', 'cancelled', 'suppressed');
+)sql"},
 };
 
 }  // namespace

@@ -136,6 +136,13 @@ int ClinicdProcess::Stop(int seconds) {
   return -1;
 }
 
+void ClinicdProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
 int ClinicdProcess::RunCommand(const std::vector<std::string>& args,
                                std::string* output) const {
   std::vector<std::string> argv = {binary_};

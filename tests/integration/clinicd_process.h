@@ -47,6 +47,10 @@ class ClinicdProcess final {
   // or -1 when it did not exit in time.
   int Stop(int seconds = 30);
 
+  // Kills the server with SIGKILL, as a crash or power cut would, leaving its
+  // database with whatever WAL it had.
+  void Kill();
+
   // Runs `clinicd <args> --db=...` to completion; returns its exit code and
   // fills `output` with stdout.
   int RunCommand(const std::vector<std::string>& args, std::string* output) const;

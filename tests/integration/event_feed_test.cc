@@ -390,6 +390,31 @@ TEST_F(EventFeedTest, ACursorPastTheNewestEventIsRefusedNotSkippedTo) {
   }
 }
 
+TEST_F(EventFeedTest, ACursorOlderThanTheEventRetentionIsRefusedNeverSkipped) {
+  const Watched seen = Watch(integration_key_, Request(), prelude_.size(), absl::Seconds(10));
+  ASSERT_EQ(seen.events.size(), prelude_.size());
+  // 400 days (the default retention) and one more: the move runs the
+  // retention job, which prunes the whole prelude.
+  Advance(absl::Hours(24 * 401));
+  const clinic::v1::Patient later = MakePatient(clinic_.name(), "Lena", "Spaet");
+
+  const Watched expired =
+      Watch(integration_key_, Request("", seen.events.front().cursor()), 1, absl::Seconds(10));
+  EXPECT_TRUE(expired.events.empty());
+  EXPECT_EQ(expired.status.error_code(), grpc::StatusCode::OUT_OF_RANGE)
+      << expired.status.error_message();
+  EXPECT_EQ(ReasonOf(expired.status), "CURSOR_EXPIRED");
+  const std::string earliest = MetadataOf(expired.status)["earliest_cursor"];
+  EXPECT_EQ(earliest, seen.events.back().cursor());
+
+  // From earliest_cursor, from the last cursor seen, and from the beginning:
+  // the events still kept, all of them.
+  for (const std::string& from : {earliest, seen.events.back().cursor(), std::string()}) {
+    const Watched resumed = Watch(integration_key_, Request("", from), 3, absl::Seconds(10));
+    ExpectEvents(resumed.events, Consultation(later.name()));
+  }
+}
+
 TEST_F(EventFeedTest, AKeyOrParentLimitedToOneClinicSeesOnlyItsEvents) {
   // Clinic B's changes come between clinic A's.
   const clinic::v1::Clinic other = MakeClinic("Praxis Sued");

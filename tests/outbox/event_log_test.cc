@@ -72,6 +72,45 @@ TEST_F(EventLogTest, OnlyTheListedClinics) {
   EXPECT_TRUE(Read(0, false, {}).empty()) << "a key limited to no clinic sees nothing";
 }
 
+TEST_F(EventLogTest, AResumePointIsACursorTheFeedStillHoldsEverythingAfter) {
+  // Events 1..3 exist; prune 1 and 2, as the retention job would.
+  ASSERT_OK(store::ExecWrite(*db_, "DELETE FROM events WHERE seq <= 2"));
+  auto resume = [&](std::optional<int64_t> after) {
+    absl::StatusOr<int64_t> point = absl::UnknownError("not read");
+    EXPECT_OK(db_->Read([&](store::Transaction& tx) {
+      point = ResumePoint(tx, after);
+      return absl::OkStatus();
+    }));
+    return point;
+  };
+  EXPECT_EQ(*resume(std::nullopt), 2) << "from the beginning: from the oldest kept event";
+  EXPECT_EQ(*resume(2), 2);
+  EXPECT_EQ(*resume(3), 3);
+
+  const absl::StatusOr<int64_t> expired = resume(1);
+  EXPECT_EQ(expired.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(test_util::ReasonOf(expired.status()), "CURSOR_EXPIRED");
+  EXPECT_EQ(test_util::ErrorInfoOf(expired.status()).metadata().at("earliest_cursor"),
+            EncodeCursor(2));
+  EXPECT_EQ(resume(0).status().code(), absl::StatusCode::kOutOfRange);
+
+  const absl::StatusOr<int64_t> ahead = resume(4);
+  EXPECT_EQ(ahead.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(test_util::ReasonOf(ahead.status()), "CURSOR_AHEAD_OF_FEED");
+  EXPECT_EQ(test_util::ErrorInfoOf(ahead.status()).metadata().at("last_cursor"), EncodeCursor(3));
+}
+
+TEST_F(EventLogTest, AFeedWhoseEventsWereAllPrunedKeepsItsNumbering) {
+  ASSERT_OK(store::ExecWrite(*db_, "DELETE FROM events"));
+  EXPECT_OK(db_->Read([&](store::Transaction& tx) -> absl::Status {
+    EXPECT_EQ(*NewestSequence(tx), 3);
+    EXPECT_EQ(*ResumePoint(tx, std::nullopt), 3);
+    EXPECT_EQ(*ResumePoint(tx, 3), 3) << "a client that saw every event is up to date";
+    EXPECT_EQ(ResumePoint(tx, 2).status().code(), absl::StatusCode::kOutOfRange);
+    return absl::OkStatus();
+  }));
+}
+
 TEST(CursorTest, RoundTripsAndRefusesAnythingElse) {
   EXPECT_EQ(*DecodeCursor(EncodeCursor(42)), 42);
   EXPECT_EQ(*DecodeCursor(EncodeCursor(0)), 0);
