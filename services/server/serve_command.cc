@@ -107,7 +107,8 @@ int ServeCommand(const ServerConfig& config) {
   // Plugins load before serving; a refused one is logged and listed by
   // ListPlugins, and the server serves with the rest.
   std::unique_ptr<plugin_host::TreatmentRegistry> registry =
-      plugin_host::TreatmentRegistry::LoadDirectory(config.plugin_dir(), **clock);
+      plugin_host::TreatmentRegistry::LoadDirectory(config.plugin_dir(), **clock,
+                                                    plugin_host::ProbeOptions());
 
   practice::PracticeServiceImpl practice_service(**db, *registry, **clock);
   patient::PatientServiceImpl patient_service(**db, **clock);
