@@ -7,9 +7,11 @@
 set -euo pipefail
 
 mode=${1:-build}
+# ca-certificates: the reminder worker's SMTP STARTTLS and HTTPS webhooks
+# verify their servers against the system CA store (libcurl finds no CAs without it).
 runtime=(libgrpc++1.51 libprotobuf32 libabsl20220623 libsqlite3-0 libphonenumber8
          libicu72 libssl3 libspdlog1.10 libfmt9 libhpdf-2.3.0 libpng16-16 libcurl4 fonts-dejavu-core
-         tzdata)
+         tzdata ca-certificates)
 build=(g++ cmake make pkg-config
        libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
        libabsl-dev libsqlite3-dev libphonenumber-dev libicu-dev libssl-dev

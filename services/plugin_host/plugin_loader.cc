@@ -49,9 +49,28 @@ const char* MissingRequiredField(const clinicd_plugin& api) {
 
 }  // namespace
 
+const char* LoadStepName(LoadStep step) {
+  switch (step) {
+    case LoadStep::kOpen:
+      return "open";
+    case LoadStep::kInit:
+      return "init";
+    case LoadStep::kDescribe:
+      return "describe";
+    case LoadStep::kShutdown:
+      return "shutdown";
+  }
+  return "an unknown step";
+}
+
 absl::StatusOr<std::unique_ptr<LoadedPlugin>> LoadPluginFile(const std::string& path,
                                                              const NameOwner& name_owner,
-                                                             const Clock& clock) {
+                                                             const Clock& clock,
+                                                             const LoadStepObserver& observe) {
+  auto step = [&observe](LoadStep next) {
+    if (observe) observe(next);
+  };
+  step(LoadStep::kOpen);
   absl::StatusOr<SharedLibrary> library = SharedLibrary::Open(path);
   if (!library.ok()) return Refuse(absl::StrCat("cannot open: ", library.status().message()));
 
@@ -104,15 +123,18 @@ absl::StatusOr<std::unique_ptr<LoadedPlugin>> LoadPluginFile(const std::string& 
   host->api.log = &HostLog;
   host->api.now_unix_micros = &HostNow;
   char error[1024] = {0};
+  step(LoadStep::kInit);
   if (api->init(&host->api, error, sizeof(error)) != CLINICD_OK) {
     error[sizeof(error) - 1] = '\0';
     return Refuse(absl::StrCat("init failed: ", error[0] ? error : "no reason given"));
   }
 
   // From here on the plugin is initialised: shut it down on any refusal.
-  auto shutdown = [api] {
+  auto shutdown = [api, &step] {
+    step(LoadStep::kShutdown);
     if (api->shutdown != nullptr) api->shutdown();
   };
+  step(LoadStep::kDescribe);
   absl::StatusOr<std::string> bytes = CallHook(*api, api->describe, name, "describe", "");
   clinicd::plugin::v1::DescribeResponse description;
   absl::Status problem;

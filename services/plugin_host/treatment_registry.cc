@@ -25,10 +25,22 @@ std::vector<fs::path> PluginFiles(const std::string& directory) {
   return files;
 }
 
+// Probes `file` in a child process when asked to, then loads it here.
+absl::StatusOr<std::unique_ptr<LoadedPlugin>> ProbeThenLoad(
+    const fs::path& file, const NameOwner& owner, const Clock& clock,
+    const std::optional<ProbeOptions>& probe) {
+  if (probe.has_value()) {
+    if (absl::Status probed = ProbePluginFile(file.string(), *probe); !probed.ok()) return probed;
+  }
+  return LoadPluginFile(file.string(), owner, clock, [&file](LoadStep step) {
+    spdlog::debug("plugin {}: {}", file.string(), LoadStepName(step));
+  });
+}
+
 }  // namespace
 
-std::unique_ptr<TreatmentRegistry> TreatmentRegistry::LoadDirectory(const std::string& directory,
-                                                                    const Clock& clock) {
+std::unique_ptr<TreatmentRegistry> TreatmentRegistry::LoadDirectory(
+    const std::string& directory, const Clock& clock, const std::optional<ProbeOptions>& probe) {
   std::unique_ptr<TreatmentRegistry> registry(new TreatmentRegistry());
   if (directory.empty() || !fs::is_directory(directory)) {
     spdlog::warn("plugin directory `{}` does not exist; no treatment types are loaded",
@@ -44,7 +56,10 @@ std::unique_ptr<TreatmentRegistry> TreatmentRegistry::LoadDirectory(const std::s
       }
       return std::nullopt;
     };
-    absl::StatusOr<std::unique_ptr<LoadedPlugin>> plugin = LoadPluginFile(file.string(), owner, clock);
+    // Named before any of its code runs, so a crash in this process (the
+    // probe passed, the plugin misbehaved anyway) still has a last word.
+    spdlog::info("plugin {}: loading", file.string());
+    absl::StatusOr<std::unique_ptr<LoadedPlugin>> plugin = ProbeThenLoad(file, owner, clock, probe);
     absl::Status added = plugin.ok() ? absl::OkStatus() : plugin.status();
     if (plugin.ok()) {
       const LoadedPlugin& loaded = **plugin;

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,17 +16,24 @@
 #include "clinicd/plugin/v1/plugin.pb.h"
 #include "services/common/clock.h"
 #include "services/plugin_host/loaded_plugin.h"
+#include "services/plugin_host/plugin_probe.h"
 
 namespace clinicd::plugin_host {
 
 class TreatmentRegistry final {
  public:
-  // Loads every `*.so` in `directory` in file-name order. A missing or empty
-  // directory gives an empty registry (logged); each refusal is logged as
-  // "plugin FILE refused: REASON" and the rest still load.
+  // Loads every `*.so` in `directory` in file-name order, each file logged
+  // ("plugin FILE: loading") before any of its code runs. With `probe`, each
+  // file is first loaded and shut down in a child process (plugin_probe.h),
+  // and only a file that survived that is loaded here; without it, files
+  // load in this process alone (for callers that are not clinicd, which
+  // cannot serve as the probe). A missing or empty directory gives an empty
+  // registry (logged); each refusal is logged as "plugin FILE refused:
+  // REASON" and the rest still load.
   // Plugins read `clock` as the host's time (the server's one clock).
-  static std::unique_ptr<TreatmentRegistry> LoadDirectory(const std::string& directory,
-                                                          const Clock& clock = SystemClock());
+  static std::unique_ptr<TreatmentRegistry> LoadDirectory(
+      const std::string& directory, const Clock& clock = SystemClock(),
+      const std::optional<ProbeOptions>& probe = std::nullopt);
 
   // The treatment type `treatmentTypes/{id}`, or null.
   const clinic::v1::TreatmentType* FindTreatmentType(const std::string& name) const;

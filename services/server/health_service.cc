@@ -19,27 +19,32 @@ HealthService::~HealthService() {
 }
 
 void HealthService::ProbeLoop() {
-  bool was_healthy = true;
   while (!stop_probe_.WaitForNotificationWithTimeout(kProbeInterval)) {
     db_.ProbeWriter().IgnoreError();  // The outcome is kept by WriterHealth.
-    const absl::Status health = db_.WriterHealth(kWedgedWrite);
-    if (health.ok() != was_healthy) {
-      was_healthy = health.ok();
-      if (was_healthy) {
-        spdlog::warn("health: the database takes writes again; SERVING");
-      } else {
-        spdlog::error("health: NOT_SERVING, the database cannot take writes: {}",
-                      std::string(health.message()));
-      }
-      absl::MutexLock lock(&changed_mu_);
-      changed_.SignalAll();
-    }
+    WriterHealthy();
   }
+}
+
+bool HealthService::WriterHealthy() const {
+  const absl::Status health = db_.WriterHealth(kWedgedWrite);
+  // Whoever sees a change first (the probe, or a check after a failed write)
+  // logs it and wakes the watches.
+  if (writer_healthy_.exchange(health.ok()) != health.ok()) {
+    if (health.ok()) {
+      spdlog::warn("health: the database takes writes again; SERVING");
+    } else {
+      spdlog::error("health: NOT_SERVING, the database cannot take writes: {}",
+                    std::string(health.message()));
+    }
+    absl::MutexLock lock(&changed_mu_);
+    changed_.SignalAll();
+  }
+  return health.ok();
 }
 
 HealthService::ServingStatus HealthService::StatusOf(const std::string& service) const {
   if (!service.empty() && services_.count(service) == 0) return HealthCheckResponse::SERVICE_UNKNOWN;
-  if (draining_ || !db_.WriterHealth(kWedgedWrite).ok()) return HealthCheckResponse::NOT_SERVING;
+  if (draining_ || !WriterHealthy()) return HealthCheckResponse::NOT_SERVING;
   return HealthCheckResponse::SERVING;
 }
 

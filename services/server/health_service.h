@@ -48,15 +48,18 @@ class HealthService final : public grpc::health::v1::Health::Service {
   using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
 
   ServingStatus StatusOf(const std::string& service) const;
+  // Whether the writer takes writes now; logs (once) when that changes.
+  bool WriterHealthy() const;
   void ProbeLoop();
 
   store::Database& db_;
   const std::set<std::string> services_;
   std::atomic<bool> draining_{false};
   std::atomic<int> watchers_{0};
+  mutable std::atomic<bool> writer_healthy_{true};
   absl::Notification stop_probe_;
-  absl::Mutex changed_mu_;
-  absl::CondVar changed_;
+  mutable absl::Mutex changed_mu_;
+  mutable absl::CondVar changed_;
   std::thread probe_;
 };
 

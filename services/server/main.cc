@@ -13,6 +13,7 @@
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "services/plugin_host/plugin_probe.h"
 #include "services/server/commands.h"
 #include "services/server/server_config.h"
 
@@ -46,6 +47,11 @@ int main(int argc, char** argv) {
   if (command == "migrate") return clinicd::server::MigrateCommand(*config);
   if (command == "backup") return clinicd::server::BackupCommand(*config, args);
   if (command == "plugins") return clinicd::server::PluginsCommand(*config);
+  // Not for people: clinicd runs itself this way to probe a plugin file in a
+  // child process before loading it (services/plugin_host/plugin_probe.h).
+  if (command == clinicd::plugin_host::kPluginProbeCommand) {
+    return clinicd::plugin_host::RunPluginProbe(args);
+  }
   std::cerr << "clinicd: unknown command `" << command << "`; see clinicd --help\n";
   return 2;
 }

@@ -7,8 +7,11 @@
 namespace clinicd::server {
 
 int PluginsCommand(const clinicd::config::v1::ServerConfig& config) {
+  // Each file is probed in a child process first, as the server does, so a
+  // plugin that crashes is named and refused instead of ending this command.
   std::unique_ptr<plugin_host::TreatmentRegistry> registry =
-      plugin_host::TreatmentRegistry::LoadDirectory(config.plugin_dir());
+      plugin_host::TreatmentRegistry::LoadDirectory(config.plugin_dir(), SystemClock(),
+                                                    plugin_host::ProbeOptions());
   bool all_loaded = true;
   for (const clinic::v1::Plugin& plugin : registry->Plugins()) {
     if (plugin.state() == clinic::v1::PLUGIN_STATE_LOADED) {

@@ -102,7 +102,8 @@ int ServeCommand(const ServerConfig& config) {
   // Plugins load before serving; a refused one is logged and listed by
   // ListPlugins, and the server serves with the rest.
   std::unique_ptr<plugin_host::TreatmentRegistry> registry =
-      plugin_host::TreatmentRegistry::LoadDirectory(config.plugin_dir(), **clock);
+      plugin_host::TreatmentRegistry::LoadDirectory(config.plugin_dir(), **clock,
+                                                    plugin_host::ProbeOptions());
 
   absl::StatusOr<std::unique_ptr<ClinicServer>> server = ClinicServer::Start(
       **db, *registry, **clock, Listener{config.listen(), *credentials});

@@ -4,53 +4,16 @@
 #include "services/plugin_host/treatment_registry.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <filesystem>
 
 #include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/time_util.h"
+#include "tests/plugin_host/plugin_directory.h"
 
 namespace clinicd::plugin_host {
 namespace {
 
-namespace fs = std::filesystem;
 using google::protobuf::util::TimeUtil;
-
-std::string BinaryDir() {
-  const char* dir = getenv("CLINICD_BINARY_DIR");
-  return dir != nullptr ? dir : ".";
-}
-
-class PluginDirectory {
- public:
-  PluginDirectory() {
-    char pattern[] = "/tmp/clinicd-plugins-XXXXXX";
-    path_ = mkdtemp(pattern);
-  }
-  ~PluginDirectory() { fs::remove_all(path_); }
-
-  // Copies a bundled plugin (build/plugins/NAME.so) in.
-  void AddBundled(const std::string& name) {
-    fs::copy_file(BinaryDir() + "/plugins/" + name + ".so", path_ + "/" + name + ".so");
-  }
-  // Copies a fixture (build/tests/plugin_fixtures/NAME.so) in as `as`.
-  void AddFixture(const std::string& name, const std::string& as) {
-    fs::copy_file(BinaryDir() + "/tests/plugin_fixtures/" + name + ".so", path_ + "/" + as);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-const clinic::v1::Plugin* RecordOf(const TreatmentRegistry& registry, const std::string& file) {
-  for (const auto& plugin : registry.Plugins()) {
-    if (fs::path(plugin.file()).filename() == file) return &plugin;
-  }
-  return nullptr;
-}
 
 void ExpectBundledLoaded(const TreatmentRegistry& registry) {
   const clinic::v1::Plugin* microneedling = RecordOf(registry, "microneedling.so");
@@ -90,7 +53,7 @@ TEST(TreatmentRegistryTest, MissingDirectoryGivesAnEmptyRegistry) {
 }
 
 struct BrokenPlugin {
-  std::string fixture;  // fixture library name, or "" for not_a_library.so
+  std::string fixture;  // fixture file in build/tests/plugin_fixtures
   std::string file;     // name it is copied in as
   std::string reason;   // exact refusal; {dir} stands for the plugin directory
 };
@@ -98,50 +61,59 @@ struct BrokenPlugin {
 // Names the case in test output by its file instead of its bytes.
 void PrintTo(const BrokenPlugin& broken, std::ostream* out) { *out << broken.file; }
 
-class BrokenPluginTest : public ::testing::TestWithParam<BrokenPlugin> {};
+class BrokenPluginTest : public ::testing::TestWithParam<BrokenPlugin> {
+ protected:
+  // Loads the bundled plugins and the broken one, probed or not, and
+  // checks the broken one alone is refused, with its exact reason.
+  void ExpectRefusedWhileTheOthersServe(const std::optional<ProbeOptions>& probe) {
+    const BrokenPlugin& broken = GetParam();
+    PluginDirectory dir;
+    dir.AddBundled("microneedling");
+    dir.AddBundled("maintenance_recall");
+    dir.AddFixture(broken.fixture, broken.file);
+    auto registry = TreatmentRegistry::LoadDirectory(dir.path(), SystemClock(), probe);
+    const clinic::v1::Plugin* record = RecordOf(*registry, broken.file);
+    ASSERT_NE(record, nullptr);
+    EXPECT_EQ(record->state(), clinic::v1::PLUGIN_STATE_REFUSED);
+    EXPECT_EQ(record->refusal_reason(),
+              absl::StrReplaceAll(broken.reason, {{"{dir}", dir.path()}}));
+    EXPECT_TRUE(record->treatment_types().empty());
+    ExpectBundledLoaded(*registry);
+    EXPECT_EQ(registry->TreatmentTypes().size(), 1u);
+  }
+};
 
 TEST_P(BrokenPluginTest, IsRefusedWithItsReasonWhileTheOthersServe) {
-  const BrokenPlugin& broken = GetParam();
-  PluginDirectory dir;
-  dir.AddBundled("microneedling");
-  dir.AddBundled("maintenance_recall");
-  if (broken.fixture.empty()) {
-    fs::copy_file(BinaryDir() + "/tests/plugin_fixtures/not_a_library.so",
-                  dir.path() + "/" + broken.file);
-  } else {
-    dir.AddFixture(broken.fixture, broken.file);
-  }
-  auto registry = TreatmentRegistry::LoadDirectory(dir.path());
-  const clinic::v1::Plugin* record = RecordOf(*registry, broken.file);
-  ASSERT_NE(record, nullptr);
-  EXPECT_EQ(record->state(), clinic::v1::PLUGIN_STATE_REFUSED);
-  EXPECT_EQ(record->refusal_reason(), absl::StrReplaceAll(broken.reason, {{"{dir}", dir.path()}}));
-  EXPECT_TRUE(record->treatment_types().empty());
-  ExpectBundledLoaded(*registry);
-  EXPECT_EQ(registry->TreatmentTypes().size(), 1u);
+  ExpectRefusedWhileTheOthersServe(std::nullopt);
+}
+
+// The probe child runs the same checks and hands back the same reason; a
+// name clash, which only the server can see, is still caught after it.
+TEST_P(BrokenPluginTest, IsRefusedWithTheSameReasonWhenProbedFirst) {
+  ExpectRefusedWhileTheOthersServe(ProbeWithBuiltClinicd());
 }
 
 INSTANTIATE_TEST_SUITE_P(
     EveryWayToBreak, BrokenPluginTest,
     ::testing::Values(
-        BrokenPlugin{"", "not_a_library.so",
+        BrokenPlugin{"not_a_library.so", "not_a_library.so",
                      "cannot open: {dir}/not_a_library.so: invalid ELF header"},
-        BrokenPlugin{"no_entry", "no_entry.so",
+        BrokenPlugin{"no_entry.so", "no_entry.so",
                      "no entry symbol `clinicd_plugin_entry` (export one with CLINICD_PLUGIN)"},
-        BrokenPlugin{"wrong_abi", "wrong_abi.so",
+        BrokenPlugin{"wrong_abi.so", "wrong_abi.so",
                      "ABI version 2, expected 1 (rebuild the plugin against this clinicd's "
                      "plugin_abi.h)"},
-        BrokenPlugin{"truncated", "truncated.so",
+        BrokenPlugin{"truncated.so", "truncated.so",
                      "plugin struct is 40 bytes, expected " +
                          std::to_string(sizeof(clinicd_plugin)) +
                          " (built against a different plugin_abi.h)"},
-        BrokenPlugin{"missing_describe", "missing_describe.so",
+        BrokenPlugin{"missing_describe.so", "missing_describe.so",
                      "required field `describe` is not set"},
-        BrokenPlugin{"duplicate_name", "zz_duplicate_name.so",
+        BrokenPlugin{"duplicate_name.so", "zz_duplicate_name.so",
                      "name `microneedling` is already taken by {dir}/microneedling.so"},
-        BrokenPlugin{"init_fails", "init_fails.so",
+        BrokenPlugin{"init_fails.so", "init_fails.so",
                      "init failed: device calibration table missing"},
-        BrokenPlugin{"bad_protocol", "bad_protocol.so",
+        BrokenPlugin{"bad_protocol.so", "bad_protocol.so",
                      "describe: treatment_types[0].indications[0].series: needs 1 <= "
                      "min_sessions <= max_sessions"}),
     [](const ::testing::TestParamInfo<BrokenPlugin>& info) {
