@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian bookworm packages clinicd needs, only those missing.
 #   install-deps.sh build     compilers and -dev packages to build clinicd
+#   install-deps.sh run       build + Debian's gRPC for Python (README "Talk to it")
 #   install-deps.sh test      build + test tools (GoogleTest, Python gRPC, npm for buf)
 #   install-deps.sh runtime   shared libraries only (container runtime stage)
 # Safe to run again: with nothing missing it changes nothing.
@@ -23,10 +24,11 @@ test=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-grpcio python3-
 case "$mode" in
   runtime) wanted=("${runtime[@]}") ;;
   build) wanted=("${build[@]}") ;;
+  run) wanted=("${build[@]}" python3 python3-grpcio python3-grpc-tools) ;;
   test) wanted=("${build[@]}" "${test[@]}")
         # buf (proto lint) comes from npm; Debian's npm if none is installed.
         command -v npm >/dev/null 2>&1 || wanted+=(nodejs npm) ;;
-  *) echo "usage: $0 build|test|runtime" >&2; exit 2 ;;
+  *) echo "usage: $0 build|run|test|runtime" >&2; exit 2 ;;
 esac
 
 missing=()

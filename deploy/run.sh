@@ -10,18 +10,9 @@ listen=${CLINICD_LISTEN:-127.0.0.1:50051}
 data=${CLINICD_DATA:-$root/var}
 build=$root/build/run
 
-bash "$root/deploy/install-deps.sh" build
-# README "Talk to it" and the integration example talk to the server from
-# Python with Debian's gRPC packages; install them when /usr/bin/python3
-# cannot import them.
-if ! /usr/bin/python3 -c 'import grpc, grpc_tools.protoc' 2>/dev/null; then
-  sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-  echo "run.sh: installing Debian's gRPC for Python (python3-grpcio, python3-grpc-tools)"
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-    python3 python3-grpcio python3-grpc-tools
-fi
+# The build set, and Debian's gRPC for Python: README "Talk to it" and the
+# integration example talk to the server from /usr/bin/python3.
+bash "$root/deploy/install-deps.sh" run
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLINICD_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)"
 

@@ -7,7 +7,10 @@
  * opens; the entry symbol exists; `struct_size` and `abi_version` match the
  * host's; the required fields are set; the name is not taken; `init`
  * succeeds. Any failure refuses the plugin (naming the file and the reason)
- * and closes the library; the server keeps serving with the others.
+ * and closes the library; the server keeps serving with the others. Before
+ * any of that, the host loads the file once in a child process that runs
+ * `init`, `describe` and `shutdown`: a plugin that crashes, exits or hangs
+ * there is refused by its file name, and never reaches the server.
  *
  * Data crosses the boundary as serialized protocol buffers of the shared
  * schema (package clinic.v1 and clinicd.plugin.v1): `describe` returns the
