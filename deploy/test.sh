@@ -12,13 +12,22 @@ build=$root/build/test
 sanitize=$root/build/sanitize
 jobs=$(nproc)
 timings=()
+# The time of each phase, printed also when one fails.
+report_timings() {
+  echo "== time per phase"
+  printf '%s\n' "${timings[@]}"
+  echo "total ${SECONDS}s"
+}
+trap report_timings EXIT
 
 # phase NAME COMMAND...: runs a step and records how long it took.
 phase() {
-  local name=$1 start=$SECONDS; shift
+  local name=$1 start=$SECONDS status=0; shift
   echo "== $name"
-  "$@"
-  timings+=("$(printf '%-34s %5ds' "$name" $((SECONDS - start)))")
+  "$@" || status=$?
+  timings+=("$(printf '%-36s %5ds%s' "$name" $((SECONDS - start)) \
+    "$([[ $status -eq 0 ]] || echo "  FAILED ($status)")")")
+  return "$status"
 }
 
 phase "install dependencies" bash "$root/deploy/install-deps.sh" test
@@ -39,7 +48,3 @@ phase "clang sanitize: unit + integration" bash "$root/tests/sanitizers/run_sani
 
 # 3. Fuzzing, a bounded time per fuzzer (ASan + UBSan on).
 phase "fuzzing" bash "$root/tests/fuzz/run_fuzzers.sh" "$sanitize" "${CLINICD_FUZZ_SECONDS:-60}"
-
-echo "== time per phase"
-printf '%s\n' "${timings[@]}"
-echo "total ${SECONDS}s"
