@@ -2,7 +2,8 @@
 # Installs the Debian bookworm packages clinicd needs, only those missing.
 #   install-deps.sh build     compilers and -dev packages to build clinicd
 #   install-deps.sh run       build + Debian's gRPC for Python (README "Talk to it")
-#   install-deps.sh test      build + test tools (GoogleTest, Python gRPC, npm for buf)
+#   install-deps.sh test      build + test tools (GoogleTest, Python gRPC, npm for buf,
+#                             clang-14 for the sanitizer and fuzzing build)
 #   install-deps.sh runtime   shared libraries only (container runtime stage)
 # Safe to run again: with nothing missing it changes nothing.
 set -euo pipefail
@@ -19,7 +20,10 @@ build=(g++ cmake make pkg-config
        libspdlog-dev libhpdf-dev libpng-dev libcurl4-openssl-dev golang-github-gogo-googleapis-dev
        fonts-dejavu-core tzdata)
 test=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-grpcio python3-grpc-tools
-      poppler-utils qpdf python3-aiosmtpd)
+      poppler-utils qpdf python3-aiosmtpd
+      # The sanitizer and fuzzing build: clang, its ASan/UBSan/libFuzzer
+      # runtimes, and llvm-symbolizer for readable reports.
+      clang-14 libclang-rt-14-dev llvm-14)
 
 case "$mode" in
   runtime) wanted=("${runtime[@]}") ;;

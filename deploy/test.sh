@@ -1,13 +1,50 @@
 #!/usr/bin/env bash
 # The one command that installs missing Debian packages, builds everything
 # with tests, and runs every test (unit, integration on a real server,
-# Python interop, buf lint). CI runs exactly this.
+# Python interop, buf lint); then builds again with clang-14 under
+# AddressSanitizer + UndefinedBehaviorSanitizer, runs the unit and
+# integration suites there, and runs each fuzzer for a bounded time.
+# Warnings are errors in both builds. CI runs exactly this.
+#   CLINICD_FUZZ_SECONDS   seconds per fuzzer (default 60; the RPC fuzzer gets twice that)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build/test
+sanitize=$root/build/sanitize
+jobs=$(nproc)
+timings=()
+# The time of each phase, printed also when one fails.
+report_timings() {
+  echo "== time per phase"
+  printf '%s\n' "${timings[@]}"
+  echo "total ${SECONDS}s"
+}
+trap report_timings EXIT
 
-bash "$root/deploy/install-deps.sh" test
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$(nproc)"
-cd "$build"
-ctest --output-on-failure -j"$(nproc)" --timeout 300
+# phase NAME COMMAND...: runs a step and records how long it took.
+phase() {
+  local name=$1 start=$SECONDS status=0; shift
+  echo "== $name"
+  "$@" || status=$?
+  timings+=("$(printf '%-36s %5ds%s' "$name" $((SECONDS - start)) \
+    "$([[ $status -eq 0 ]] || echo "  FAILED ($status)")")")
+  return "$status"
+}
+
+phase "install dependencies" bash "$root/deploy/install-deps.sh" test
+
+# 1. The normal build (gcc) and every test.
+phase "gcc: configure and build" bash -c "
+  cmake -S '$root' -B '$build' -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLINICD_WERROR=ON >/dev/null &&
+  cmake --build '$build' -j$jobs"
+phase "gcc: all tests" bash -c "cd '$build' && ctest --output-on-failure -j$jobs --timeout 300"
+
+# 2. The same code under ASan + UBSan (clang-14), fuzzers included.
+phase "clang sanitize: configure and build" bash -c "
+  cmake -S '$root' -B '$sanitize' -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_COMPILER=clang++-14 -DCLINICD_SANITIZE=ON -DCLINICD_FUZZ=ON \
+    -DCLINICD_WERROR=ON >/dev/null &&
+  cmake --build '$sanitize' -j$jobs"
+phase "clang sanitize: unit + integration" bash "$root/tests/sanitizers/run_sanitized_tests.sh" "$sanitize"
+
+# 3. Fuzzing, a bounded time per fuzzer (ASan + UBSan on).
+phase "fuzzing" bash "$root/tests/fuzz/run_fuzzers.sh" "$sanitize" "${CLINICD_FUZZ_SECONDS:-60}"

@@ -21,6 +21,9 @@ const OldPlugin kPlugin = {sizeof(OldPlugin), CLINICD_PLUGIN_ABI_VERSION, "trunc
 
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) const void* clinicd_plugin_entry() {
-  return &kPlugin;
+// The entry function has the type the host calls it through (calling through
+// a pointer of another type is undefined, and UBSan's -fsanitize=function
+// says so); only the struct behind it is the old, short one.
+extern "C" __attribute__((visibility("default"))) const clinicd_plugin* clinicd_plugin_entry() {
+  return reinterpret_cast<const clinicd_plugin*>(&kPlugin);
 }

@@ -1,32 +1,50 @@
 #include "clinicd/protocol_rules.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <algorithm>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "services/common/proto_time.h"
 
 namespace clinicd::protocol {
 namespace {
 
 using clinic::v1::Period;
 using clinic::v1::ScreeningOutcome;
-using google::protobuf::util::TimeUtil;
 
-absl::Time FromProto(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
+// Conversions that never CHECK (protobuf's TimeUtil aborts on a value out of
+// its range, and a request carries whatever the sender put in it): requests
+// are checked with the Check* functions below, results with ResultTime.
+absl::Time FromProto(const google::protobuf::Timestamp& t) { return FromProtoTime(t); }
+absl::Duration FromProto(const google::protobuf::Duration& d) { return FromProtoDuration(d); }
+
+// INVALID_ARGUMENT naming `field` when `time` is not a valid Timestamp.
+absl::Status CheckTime(const google::protobuf::Timestamp& time, const std::string& field) {
+  if (IsValidTimestamp(time)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": must be a time from 0001-01-01 to 9999-12-31"));
 }
 
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
+// INVALID_ARGUMENT naming `field` when the period's duration is not a valid
+// Duration (months and days are plain counts and cannot be).
+absl::Status CheckPeriod(const Period& period, const std::string& field) {
+  if (IsValidDuration(period.duration())) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ".duration: must be a duration of at most 10,000 years"));
 }
 
-absl::Duration FromProto(const google::protobuf::Duration& d) {
-  return absl::Microseconds(TimeUtil::DurationToMicroseconds(d));
+// `time` as a Timestamp, or INVALID_ARGUMENT naming `field` when the
+// protocol's periods carry it beyond what a Timestamp can hold.
+absl::StatusOr<google::protobuf::Timestamp> ResultTime(absl::Time time,
+                                                       const std::string& field) {
+  google::protobuf::Timestamp result = ToProtoTime(time);
+  if (IsValidTimestamp(result)) return result;
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": would fall outside 0001-01-01 to 9999-12-31"));
 }
 
 absl::StatusOr<absl::TimeZone> Zone(const std::string& name) {
@@ -139,6 +157,18 @@ absl::StatusOr<clinicd::plugin::v1::EvaluateScreeningResponse> EvaluateDeclaredS
         absl::StrJoin(unanswered, ", ")));
   }
 
+  if (absl::Status s = CheckTime(request.session_time(), "session_time"); !s.ok()) return s;
+  for (int i = 0; i < request.answers_size(); ++i) {
+    if (!request.answers(i).has_time()) continue;
+    absl::Status s = CheckTime(request.answers(i).time(), absl::StrCat("answers[", i, "].time"));
+    if (!s.ok()) return s;
+  }
+  for (int i = 0; i < type.screening_rules_size(); ++i) {
+    absl::Status s = CheckPeriod(type.screening_rules(i).window(),
+                                 absl::StrCat("treatment_type.screening_rules[", i, "].window"));
+    if (!s.ok()) return s;
+  }
+
   const absl::Time session = FromProto(request.session_time());
   clinicd::plugin::v1::EvaluateScreeningResponse response;
   response.set_outcome(clinic::v1::SCREENING_OUTCOME_CLEARED);
@@ -157,7 +187,10 @@ absl::StatusOr<clinicd::plugin::v1::EvaluateScreeningResponse> EvaluateDeclaredS
       const absl::Time lifts = AddPeriod(FromProto(answer.time()), rule.window(), *zone);
       if (session >= lifts) continue;
       if (finding.outcome() != clinic::v1::SCREENING_OUTCOME_NEEDS_REVIEW) {
-        *finding.mutable_until_time() = ToProto(lifts);
+        absl::StatusOr<google::protobuf::Timestamp> until_time =
+            ResultTime(lifts, absl::StrCat("the end of rule ", rule.id(), "'s window"));
+        if (!until_time.ok()) return until_time.status();
+        *finding.mutable_until_time() = *until_time;
       }
     } else if (question->second->answer_kind() == clinic::v1::ANSWER_KIND_YES_NO) {
       if (!answer.yes()) continue;
@@ -170,7 +203,8 @@ absl::StatusOr<clinicd::plugin::v1::EvaluateScreeningResponse> EvaluateDeclaredS
     if (finding.has_until_time()) until = std::max(until, FromProto(finding.until_time()));
     *response.add_findings() = std::move(finding);
   }
-  if (until != absl::InfinitePast()) *response.mutable_until_time() = ToProto(until);
+  // The latest of the findings' until_times, each already a valid Timestamp.
+  if (until != absl::InfinitePast()) *response.mutable_until_time() = ToProtoTime(until);
   return response;
 }
 
@@ -205,6 +239,21 @@ absl::StatusOr<clinicd::plugin::v1::PlanSeriesResponse> PlanDeclaredSeries(
   if (request.completed_session_times().empty() && !request.has_first_session_time()) {
     return absl::InvalidArgumentError("first_session_time: is required before any session");
   }
+  if (request.has_first_session_time()) {
+    absl::Status s = CheckTime(request.first_session_time(), "first_session_time");
+    if (!s.ok()) return s;
+  }
+  for (int i = 0; i < request.completed_session_times_size(); ++i) {
+    absl::Status s = CheckTime(request.completed_session_times(i),
+                               absl::StrCat("completed_session_times[", i, "]"));
+    if (!s.ok()) return s;
+  }
+  for (const auto& [period, field] : {std::make_pair(&rule.min_spacing(), "min_spacing"),
+                                      std::make_pair(&rule.max_spacing(), "max_spacing")}) {
+    absl::Status s = CheckPeriod(*period, absl::StrCat("indication ", indication->id(),
+                                                       ": series.", field));
+    if (!s.ok()) return s;
+  }
   for (int i = 1; i < request.completed_session_times_size(); ++i) {
     if (FromProto(request.completed_session_times(i)) <=
         FromProto(request.completed_session_times(i - 1))) {
@@ -230,8 +279,13 @@ absl::StatusOr<clinicd::plugin::v1::PlanSeriesResponse> PlanDeclaredSeries(
       start = AddPeriod(previous, rule.min_spacing(), *zone);
       end = AddPeriod(previous, rule.max_spacing(), *zone);
     }
-    *session->mutable_window_start_time() = ToProto(start);
-    *session->mutable_window_end_time() = ToProto(end);
+    const std::string field = absl::StrCat("session ", i + 1, "'s window");
+    absl::StatusOr<google::protobuf::Timestamp> window_start = ResultTime(start, field);
+    if (!window_start.ok()) return window_start.status();
+    absl::StatusOr<google::protobuf::Timestamp> window_end = ResultTime(end, field);
+    if (!window_end.ok()) return window_end.status();
+    *session->mutable_window_start_time() = *window_start;
+    *session->mutable_window_end_time() = *window_end;
     previous = start;
   }
   return response;
@@ -244,15 +298,36 @@ absl::StatusOr<clinicd::plugin::v1::ScheduleRecallResponse> ScheduleDeclaredReca
   if (!request.has_series_completion_time()) {
     return absl::InvalidArgumentError("series_completion_time: is required");
   }
-  const absl::Time completion = FromProto(request.series_completion_time());
+  if (absl::Status s = CheckTime(request.series_completion_time(), "series_completion_time");
+      !s.ok()) {
+    return s;
+  }
   const clinic::v1::RecallPolicy& policy = request.policy();
+  if (absl::Status s = CheckPeriod(policy.due_after(), "policy.due_after"); !s.ok()) return s;
+  if (absl::Status s = CheckPeriod(policy.lapse_after(), "policy.lapse_after"); !s.ok()) return s;
+  for (int i = 0; i < policy.notices_size(); ++i) {
+    absl::Status s =
+        CheckPeriod(policy.notices(i).offset(), absl::StrCat("policy.notices[", i, "].offset"));
+    if (!s.ok()) return s;
+  }
+
+  const absl::Time completion = FromProto(request.series_completion_time());
   clinicd::plugin::v1::ScheduleRecallResponse response;
-  *response.mutable_due_time() = ToProto(AddPeriod(completion, policy.due_after(), *zone));
-  *response.mutable_lapse_time() = ToProto(AddPeriod(completion, policy.lapse_after(), *zone));
+  absl::StatusOr<google::protobuf::Timestamp> due =
+      ResultTime(AddPeriod(completion, policy.due_after(), *zone), "due_time");
+  if (!due.ok()) return due.status();
+  absl::StatusOr<google::protobuf::Timestamp> lapse =
+      ResultTime(AddPeriod(completion, policy.lapse_after(), *zone), "lapse_time");
+  if (!lapse.ok()) return lapse.status();
+  *response.mutable_due_time() = *due;
+  *response.mutable_lapse_time() = *lapse;
   std::vector<clinicd::plugin::v1::ScheduledNotice> notices;
   for (const auto& message : policy.notices()) {
     clinicd::plugin::v1::ScheduledNotice notice;
-    *notice.mutable_send_time() = ToProto(AddPeriod(completion, message.offset(), *zone));
+    absl::StatusOr<google::protobuf::Timestamp> send_time = ResultTime(
+        AddPeriod(completion, message.offset(), *zone), absl::StrCat("notice ", message.id()));
+    if (!send_time.ok()) return send_time.status();
+    *notice.mutable_send_time() = *send_time;
     *notice.mutable_message() = message;
     notices.push_back(std::move(notice));
   }
