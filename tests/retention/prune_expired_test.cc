@@ -25,7 +25,7 @@ class PruneExpiredTest : public RetentionFixture {
 
   std::unique_ptr<Clock> clock_ = Clock::StandingAt(now_);
   absl::Notification stop_;
-  const RetentionPolicy policy_;
+  const RetentionPolicy policy_ = RetentionPolicy();
 };
 
 TEST_F(PruneExpiredTest, AnIdempotencyRecordIsKeptForItsWindowExactly) {
