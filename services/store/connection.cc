@@ -121,6 +121,16 @@ bool Connection::InTransaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }
 
+absl::Status Connection::CheckDeferredForeignKeys() const {
+  int current = 0;
+  int highest = 0;
+  if (sqlite3_db_status(db_, SQLITE_DBSTATUS_DEFERRED_FKS, &current, &highest, 0) != SQLITE_OK ||
+      current == 0) {
+    return absl::OkStatus();
+  }
+  return SqliteStatus(SQLITE_CONSTRAINT_FOREIGNKEY, "FOREIGN KEY constraint failed", path_);
+}
+
 int64_t Connection::LastInsertRowId() const {
   return sqlite3_last_insert_rowid(db_);
 }

@@ -57,6 +57,12 @@ class Connection final {
   // Whether a transaction is open, e.g. after a COMMIT that failed.
   bool InTransaction() const;
 
+  // OK, or the foreign-key error COMMIT would meet: a deferred foreign key
+  // (PRAGMA defer_foreign_keys) that the open transaction leaves violated.
+  // Lets a group commit refuse the one write that broke a key instead of
+  // failing the group's COMMIT.
+  absl::Status CheckDeferredForeignKeys() const;
+
   // The rowid of the last INSERT on this connection.
   int64_t LastInsertRowId() const;
 

@@ -1,5 +1,6 @@
 #include "services/store/database.h"
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
@@ -81,7 +82,35 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenConnection(
   return connection;
 }
 
+// Runs fn in `transaction`. Nothing thrown inside a transaction (a plugin,
+// bad_alloc, a library's check) may leave the connection inside it: every
+// later user would fail or wait. The exception ends here, as an error, and
+// the caller rolls the work back.
+absl::Status RunGuarded(absl::FunctionRef<absl::Status(Transaction&)> fn,
+                        Transaction& transaction) {
+  try {
+    return fn(transaction);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("unexpected exception in a transaction: ", e.what()));
+  } catch (...) {
+    return absl::InternalError("unexpected exception in a transaction");
+  }
+}
+
+// The most writes one group commit carries: enough to share one fsync among
+// every caller of a busy server, few enough that the first of a group does
+// not wait long for the last.
+constexpr size_t kMaxGroup = 32;
+
 }  // namespace
+
+// A Write waiting for its group: the leader sets status, then done (under
+// queue_mu_), and the waiting caller returns status.
+struct Database::QueuedWrite {
+  absl::FunctionRef<absl::Status(Transaction&)> fn;
+  absl::Status status;
+  bool done = false;
+};
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     const DatabaseOptions& options) {
@@ -118,17 +147,7 @@ absl::Status Database::RunTransaction(
     absl::FunctionRef<absl::Status(Transaction&)> fn) {
   if (absl::Status begun = connection.Exec(begin); !begun.ok()) return begun;
   Transaction transaction(&connection);
-  absl::Status status;
-  // Nothing thrown inside a transaction (a plugin, bad_alloc, a library's
-  // check) may leave the connection inside it: every later user would fail
-  // or wait. The exception ends here, as an error, and the work rolls back.
-  try {
-    status = fn(transaction);
-  } catch (const std::exception& e) {
-    status = absl::InternalError(absl::StrCat("unexpected exception in a transaction: ", e.what()));
-  } catch (...) {
-    status = absl::InternalError("unexpected exception in a transaction");
-  }
+  absl::Status status = RunGuarded(fn, transaction);
   if (status.ok()) status = connection.Exec("COMMIT");
   // Still open when fn failed, or when COMMIT did (a deferred foreign key or
   // a busy COMMIT leaves the transaction open). Roll back so the connection
@@ -138,14 +157,78 @@ absl::Status Database::RunTransaction(
 }
 
 absl::Status Database::WriteLocked(absl::FunctionRef<absl::Status(Transaction&)> fn) {
-  {
-    absl::MutexLock lock(&health_mu_);
-    write_began_ = absl::Now();
-  }
+  BeginWriteHealth();
   // IMMEDIATE takes the write lock up front, where the busy handler can wait
   // for another process; a deferred BEGIN that upgrades later could fail
   // with SQLITE_BUSY without waiting.
   absl::Status status = RunTransaction(*writer_, "BEGIN IMMEDIATE", fn);
+  EndWriteHealth(status);
+  return status;
+}
+
+size_t Database::WriteGroupLocked(const std::vector<QueuedWrite*>& group) {
+  if (group.size() == 1) {
+    // Alone: no savepoint to pay for.
+    group[0]->status = WriteLocked(group[0]->fn);
+    if (group[0]->status.ok()) CountCommits(1);
+    return 1;
+  }
+  BeginWriteHealth();
+  Connection& writer = *writer_;
+  absl::Status lost = writer.Exec("BEGIN IMMEDIATE");
+  size_t decided = group.size();
+  std::vector<bool> succeeded(group.size(), false);
+  Transaction transaction(&writer);
+  for (size_t i = 0; lost.ok() && i < group.size(); ++i) {
+    QueuedWrite& write = *group[i];
+    write.status = writer.Exec("SAVEPOINT clinicd_write");
+    if (write.status.ok()) write.status = RunGuarded(write.fn, transaction);
+    if (write.status.ok() && writer.InTransaction()) write.status = writer.CheckDeferredForeignKeys();
+    absl::Status settled;
+    if (!writer.InTransaction()) {
+      // SQLite abandoned the whole transaction (SQLITE_FULL, an I/O error):
+      // what the group wrote so far is gone.
+      settled = write.status.ok()
+                    ? absl::UnavailableError("the database rolled back the write transaction")
+                    : write.status;
+    } else if (write.status.ok()) {
+      settled = writer.Exec("RELEASE clinicd_write");
+    } else {
+      // Refused: undo this write alone, keep the group's others.
+      settled = writer.Exec("ROLLBACK TO clinicd_write");
+      if (settled.ok()) settled = writer.Exec("RELEASE clinicd_write");
+    }
+    if (!settled.ok()) {
+      if (write.status.ok()) write.status = settled;
+      lost = settled;
+      decided = i + 1;  // The rest never ran: they go on in the next group.
+      break;
+    }
+    succeeded[i] = write.status.ok();
+  }
+  if (lost.ok()) lost = writer.Exec("COMMIT");
+  if (writer.InTransaction()) writer.Exec("ROLLBACK").IgnoreError();
+  EndWriteHealth(lost);
+  uint64_t committed = 0;
+  for (size_t i = 0; i < decided; ++i) {
+    if (!succeeded[i]) continue;
+    if (lost.ok()) {
+      ++committed;
+    } else {
+      // Ran, but rolled back with its group: nothing of it is stored.
+      group[i]->status = internal::Annotate(lost, "rolled back with the writes grouped with it: ");
+    }
+  }
+  CountCommits(committed);
+  return decided;
+}
+
+void Database::BeginWriteHealth() {
+  absl::MutexLock lock(&health_mu_);
+  write_began_ = absl::Now();
+}
+
+void Database::EndWriteHealth(const absl::Status& status) {
   absl::MutexLock lock(&health_mu_);
   write_began_ = absl::InfiniteFuture();
   if (status.ok()) {
@@ -153,7 +236,13 @@ absl::Status Database::WriteLocked(absl::FunctionRef<absl::Status(Transaction&)>
   } else if (internal::IsStorageFailure(status)) {
     storage_failure_ = status;
   }
-  return status;
+}
+
+void Database::CountCommits(uint64_t committed) {
+  if (committed == 0) return;
+  absl::MutexLock lock(&commits_mu_);
+  commits_ += committed;
+  commits_cv_.SignalAll();
 }
 
 absl::Status Database::WriterHealth(absl::Duration wedged_after) const {
@@ -186,14 +275,38 @@ absl::Status Database::ProbeWriter() {
 }
 
 absl::Status Database::Write(absl::FunctionRef<absl::Status(Transaction&)> fn) {
-  absl::MutexLock lock(&write_mu_);
-  absl::Status status = WriteLocked(fn);
-  if (status.ok()) {
-    absl::MutexLock commits_lock(&commits_mu_);
-    ++commits_;
-    commits_cv_.SignalAll();
+  QueuedWrite write{fn, absl::OkStatus(), false};
+  // Waits until this write is decided, or is the oldest still queued and so
+  // leads the next group.
+  struct Turn {
+    const std::deque<QueuedWrite*>* queue;
+    const QueuedWrite* write;
+    bool Ready() const { return write->done || queue->front() == write; }
+  } turn{&queue_, &write};
+  queue_mu_.Lock();
+  queue_.push_back(&write);
+  queue_mu_.Await(absl::Condition(&turn, &Turn::Ready));
+  if (!write.done) {
+    const size_t size = std::min(queue_.size(), kMaxGroup);
+    const std::vector<QueuedWrite*> group(queue_.begin(), queue_.begin() + static_cast<long>(size));
+    // Writes that arrive meanwhile queue up for the next group.
+    queue_mu_.Unlock();
+    size_t decided = 0;
+    {
+      absl::MutexLock writer_lock(&write_mu_);
+      decided = WriteGroupLocked(group);
+    }
+    queue_mu_.Lock();
+    for (size_t i = 0; i < decided; ++i) group[i]->done = true;
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(decided));
   }
-  return status;
+  queue_mu_.Unlock();
+  return write.status;
+}
+
+size_t Database::QueuedWrites() const {
+  absl::MutexLock lock(&queue_mu_);
+  return queue_.size();
 }
 
 uint64_t Database::commits() const {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -51,12 +52,21 @@ class Database final {
   // WAL into the file with synchronous=FULL. No Read or Write may be running.
   ~Database();
 
-  // Runs `fn` inside BEGIN IMMEDIATE on the writer, one Write at a time;
-  // commits when fn returns OK and rolls back otherwise, returning fn's
-  // status, or COMMIT's when that fails (the transaction is then rolled
-  // back). An exception thrown by fn is caught, rolled back and returned as
-  // INTERNAL: the writer is never left inside a transaction. Calling Write from inside a Write's fn deadlocks: the writer is
-  // one connection, and its mutex is not reentrant.
+  // Runs `fn` inside a write transaction on the writer and returns its
+  // status once that transaction has committed (or COMMIT's error). Writes
+  // are serialised in-process, so they never meet SQLITE_BUSY from each
+  // other, and committed in groups: while one group commits, the Writes that
+  // arrive queue up, and the next group runs them one after another in one
+  // BEGIN IMMEDIATE ... COMMIT, each inside its own SAVEPOINT, so a group
+  // pays one fsync however many writes it carries. A fn that returns an error
+  // (or throws: caught, returned as INTERNAL) is rolled back to its savepoint
+  // alone; the others in its group commit. No Write is acknowledged before
+  // its group's COMMIT; when that COMMIT fails, or an error makes SQLite
+  // abandon the whole transaction (a full disk, an I/O error), every write
+  // the group had run fails with that error and nothing of it is stored, and
+  // the writes not yet run go on in the next group. fn runs exactly once.
+  // It sees the writes committed before it and those earlier in its group.
+  // Calling Write from inside a Write's fn deadlocks.
   absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> fn);
 
   // Runs `fn` on a free read connection (waiting for one when all are busy)
@@ -64,6 +74,9 @@ class Database final {
   // Each nested Read takes another connection, so nesting deeper than
   // read_connections deadlocks.
   absl::Status Read(absl::FunctionRef<absl::Status(Transaction&)> fn) const;
+
+  // How many Writes are waiting for their group or running in it now.
+  size_t QueuedWrites() const;
 
   // How many Writes have committed since the database was opened.
   uint64_t commits() const;
@@ -102,10 +115,27 @@ class Database final {
       internal::Connection& connection, absl::string_view begin,
       absl::FunctionRef<absl::Status(Transaction&)> fn);
 
+  // A Write waiting in the queue for its group.
+  struct QueuedWrite;
+
   // Runs fn as a write transaction on the writer (write_mu_ held) and
   // records its storage health.
   absl::Status WriteLocked(absl::FunctionRef<absl::Status(Transaction&)> fn)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  // Runs `group` (the front of the queue) as one transaction, one savepoint
+  // per write, and sets each write's status. Returns how many of the group
+  // it decided; the rest were not run and stay queued (after an error that
+  // abandoned the transaction).
+  size_t WriteGroupLocked(const std::vector<QueuedWrite*>& group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  // Marks the start and the outcome of a write transaction for WriterHealth.
+  void BeginWriteHealth();
+  void EndWriteHealth(const absl::Status& status);
+
+  // Counts `committed` writes and wakes WaitForCommit.
+  void CountCommits(uint64_t committed);
 
   // Waits for an idle read connection and takes it out of the pool.
   internal::Connection* AcquireReader() const;
@@ -119,6 +149,10 @@ class Database final {
   const std::unique_ptr<internal::Connection> writer_
       ABSL_PT_GUARDED_BY(write_mu_);
   const std::vector<std::unique_ptr<internal::Connection>> readers_;
+  // Writes waiting for their group, oldest first; the front one leads: it
+  // takes the writer and runs the group for everyone in it.
+  mutable absl::Mutex queue_mu_;
+  std::deque<QueuedWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   mutable absl::Mutex health_mu_;
   // When the write now holding the writer began; InfiniteFuture when idle.
   absl::Time write_began_ ABSL_GUARDED_BY(health_mu_) = absl::InfiniteFuture();
