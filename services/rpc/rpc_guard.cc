@@ -45,8 +45,7 @@ absl::StatusOr<auth::Principal> RpcGuard::Admit(
         absl::StatusCode::kUnauthenticated, "MISSING_API_KEY",
         "this call needs `authorization: Bearer <api key>` metadata");
   }
-  absl::StatusOr<auth::Principal> principal =
-      auth::AuthenticateSecret(db_, secret);
+  absl::StatusOr<auth::Principal> principal = verified_keys_.Authenticate(db_, secret);
   if (!principal.ok()) return principal.status();
   if (!auth::RoleMayCall(principal->role, full_method)) {
     return ErrorWithReason(

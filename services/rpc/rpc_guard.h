@@ -13,6 +13,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "services/auth/principal.h"
+#include "services/auth/verified_keys.h"
 #include "services/common/clock.h"
 #include "services/store/database.h"
 
@@ -39,6 +40,8 @@ class RpcGuard final {
 
   const store::Database& db_;
   const Clock& clock_;
+  // Keys verified in the last half second, so a call reads no key row.
+  mutable auth::VerifiedKeys verified_keys_;
   std::string service_;
 };
 
