@@ -43,6 +43,9 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
   kind.parent_table = store::kClinicsTable;
   kind.mutable_fields = {"start_time", "practitioner", "room", "numbing", "rule_override"};
   kind.order = {"start_time", /*integer=*/true};
+  // Bookings race for slots: the rules refuse most of a race on a snapshot,
+  // without queueing for the writer, which re-checks the one that passes.
+  kind.precheck_on_snapshot = true;
   kind.validate = [&registry](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
                               const Appointment* previous, Appointment& appointment) -> absl::Status {
     if (previous == nullptr) {

@@ -60,23 +60,33 @@ class ResourceCrud final {
     const std::string idempotency_scope = absl::StrCat(
         request.GetDescriptor()->full_name(), ":", parent);
     const std::string digest = RequestDigest(request);
+    std::vector<std::string> ids = *scope;
+    ids.push_back(NewResourceId());
+    const std::string name = FormatResourceName(kind_.collections, ids);
     M result;
-    absl::Status status = db_.Write([&](store::Transaction& tx) -> absl::Status {
-      if (!request_id.empty()) {
-        absl::StatusOr<std::optional<std::string>> earlier =
-            store::FindIdempotentResponse(tx, idempotency_scope, request_id, digest);
-        if (!earlier.ok()) return earlier.status();
-        if (earlier->has_value()) {
-          // Replay the first response as it was then.
-          return result.ParseFromString(**earlier)
-                     ? absl::OkStatus()
-                     : absl::InternalError("stored idempotent response is corrupt");
+    if (kind_.precheck_on_snapshot) {
+      bool replayed = false;
+      absl::Status precheck = db_.Read([&](store::Transaction& tx) -> absl::Status {
+        if (absl::Status s = FindReplay(tx, idempotency_scope, request_id, digest, result, replayed);
+            !s.ok() || replayed) {
+          return s;
         }
+        if (absl::Status s = CheckParentExists(tx, *scope, parent); !s.ok()) return s;
+        M candidate = resource;
+        StampCreated(candidate, name, principal.now);
+        return kind_.validate(tx, principal.now, *scope, nullptr, candidate);
+      });
+      if (!precheck.ok()) return precheck;
+      if (replayed) return result;
+    }
+    absl::Status status = db_.Write([&](store::Transaction& tx) -> absl::Status {
+      bool replayed = false;
+      if (absl::Status s = FindReplay(tx, idempotency_scope, request_id, digest, result, replayed);
+          !s.ok() || replayed) {
+        return s;
       }
       if (absl::Status s = CheckParentExists(tx, *scope, parent); !s.ok()) return s;
-      std::vector<std::string> ids = *scope;
-      ids.push_back(NewResourceId());
-      StampCreated(resource, FormatResourceName(kind_.collections, ids), principal.now);
+      StampCreated(resource, name, principal.now);
       if (absl::Status s = kind_.validate(tx, principal.now, *scope, nullptr, resource); !s.ok()) {
         return s;
       }
@@ -167,13 +177,25 @@ class ResourceCrud final {
     absl::StatusOr<google::protobuf::FieldMask> effective =
         EffectiveUpdateMask(patch, mask, kind_.mutable_fields);
     if (!effective.ok()) return effective.status();
-    return Modify(
-        principal, GetName(patch), GetEtag(patch),
+    const std::function<absl::Status(store::Transaction&, M&)> apply =
         [&](store::Transaction&, M& current) {
           ApplyUpdateMask(patch, *effective, current);
           return absl::OkStatus();
-        },
-        absl::StrCat(kind_.field, ".name"));
+        };
+    const std::string name_field = absl::StrCat(kind_.field, ".name");
+    if (kind_.precheck_on_snapshot) {
+      absl::StatusOr<std::vector<std::string>> ids = ParseName(principal, GetName(patch), name_field);
+      if (!ids.ok()) return ids.status();
+      absl::Status precheck = db_.Read([&](store::Transaction& tx) {
+        M current;
+        M previous;
+        int64_t revision = 0;
+        return Change(tx, principal, *ids, GetName(patch), GetEtag(patch), apply, current, previous,
+                      revision);
+      });
+      if (!precheck.ok()) return precheck;
+    }
+    return Modify(principal, GetName(patch), GetEtag(patch), apply, name_field);
   }
 
   // Changes `name` with `change` (for operations that are not plain field
@@ -188,14 +210,13 @@ class ResourceCrud final {
     M result;
     absl::Status status = db_.Write([&](store::Transaction& tx) -> absl::Status {
       M current;
+      M previous;
       int64_t revision = 0;
-      if (absl::Status s = Load(tx, *ids, name, current, &revision); !s.ok()) return s;
-      if (absl::Status s = CheckEtag(etag, revision, name); !s.ok()) return s;
-      const M previous = current;
-      if (absl::Status s = change(tx, current); !s.ok()) return s;
-      StampUpdated(current, principal.now);
+      if (absl::Status s = Change(tx, principal, *ids, name, etag, change, current, previous, revision);
+          !s.ok()) {
+        return s;
+      }
       std::vector<std::string> scope(ids->begin(), ids->end() - 1);
-      if (absl::Status s = kind_.validate(tx, principal.now, scope, &previous, current); !s.ok()) return s;
       store::ResourceRow row{ids->back(), revision, StoredBytes(current)};
       if (absl::Status s = store::UpdateRow(tx, kind_.table, scope, row, Columns(current));
           !s.ok()) {
@@ -283,6 +304,39 @@ class ResourceCrud final {
       return s;
     }
     return ids;
+  }
+
+  // When `request_id` was answered before (with the same request), the first
+  // response as it was then, in `result`, and `replayed` set.
+  static absl::Status FindReplay(store::Transaction& tx, absl::string_view scope,
+                                 absl::string_view request_id, absl::string_view digest,
+                                 M& result, bool& replayed) {
+    if (request_id.empty()) return absl::OkStatus();
+    absl::StatusOr<std::optional<std::string>> earlier =
+        store::FindIdempotentResponse(tx, scope, request_id, digest);
+    if (!earlier.ok()) return earlier.status();
+    if (!earlier->has_value()) return absl::OkStatus();
+    replayed = true;
+    return result.ParseFromString(**earlier)
+               ? absl::OkStatus()
+               : absl::InternalError("stored idempotent response is corrupt");
+  }
+
+  // Loads `ids` into `current` (and a copy into `previous`, its revision into
+  // `revision`), checks `etag`, applies `change` and validates the result:
+  // everything of Modify but the write, so Update can run it on a snapshot.
+  absl::Status Change(store::Transaction& tx, const auth::Principal& principal,
+                      const std::vector<std::string>& ids, absl::string_view name,
+                      absl::string_view etag,
+                      const std::function<absl::Status(store::Transaction&, M&)>& change,
+                      M& current, M& previous, int64_t& revision) const {
+    if (absl::Status s = Load(tx, ids, name, current, &revision); !s.ok()) return s;
+    if (absl::Status s = CheckEtag(etag, revision, name); !s.ok()) return s;
+    previous = current;
+    if (absl::Status s = change(tx, current); !s.ok()) return s;
+    StampUpdated(current, principal.now);
+    std::vector<std::string> scope(ids.begin(), ids.end() - 1);
+    return kind_.validate(tx, principal.now, scope, &previous, current);
   }
 
   absl::Status CheckParentExists(store::Transaction& tx,

@@ -49,6 +49,12 @@ struct ResourceKind {
   std::function<std::vector<store::Column>(const M&)> columns;
   // How lists are ordered; `columns` must fill the order column.
   store::ListOrder order;
+  // Whether validate only reads and is worth running on a snapshot before
+  // the write: a create or update it refuses (or a retry already answered)
+  // then never queues for the writer, and the writer re-runs it on current
+  // data. Worth it where validation is heavy and refusals are common under
+  // load, as for bookings racing for a slot.
+  bool precheck_on_snapshot = false;
   // Why a delete is refused when other records still refer to the resource.
   absl::string_view delete_blocked = "other records still refer to it";
 };
