@@ -37,6 +37,15 @@ absl::Status SlotTaken(absl::string_view what, const Interval& conflict,
        {"conflict_end_time", Rfc3339Text(conflict.end)}});
 }
 
+// Working hours interrupted by `period` (time off or a closure).
+absl::Status Away(absl::string_view cause, absl::string_view what, const Interval& period,
+                  const absl::TimeZone& zone) {
+  return Precondition("OUTSIDE_WORKING_HOURS",
+                      absl::StrCat(what, " from ", LocalTimeText(period.start, zone), " to ",
+                                   LocalTimeText(period.end, zone)),
+                      {{"cause", std::string(cause)}, {"until_time", Rfc3339Text(period.end)}});
+}
+
 absl::Status OutsideWorkingHours(const BookingContext& context,
                                  const clinic::v1::Practitioner& practitioner,
                                  const Interval& session) {
@@ -175,17 +184,9 @@ absl::Status Refusal(const BookingContext& context, const Candidate& candidate,
     case R::kOutsideWorkingHours:
       return OutsideWorkingHours(context, practitioner.practitioner, verdict.conflict);
     case R::kTimeOff:
-      return Precondition("OUTSIDE_WORKING_HOURS",
-                          absl::StrCat("the practitioner has time off from ",
-                                       LocalTimeText(verdict.conflict.start, zone), " to ",
-                                       LocalTimeText(verdict.conflict.end, zone)),
-                          {{"cause", "time_off"}, {"until_time", Rfc3339Text(verdict.conflict.end)}});
+      return Away("time_off", "the practitioner has time off", verdict.conflict, zone);
     case R::kClosure:
-      return Precondition("OUTSIDE_WORKING_HOURS",
-                          absl::StrCat("the clinic is closed from ",
-                                       LocalTimeText(verdict.conflict.start, zone), " to ",
-                                       LocalTimeText(verdict.conflict.end, zone)),
-                          {{"cause", "closure"}, {"until_time", Rfc3339Text(verdict.conflict.end)}});
+      return Away("closure", "the clinic is closed", verdict.conflict, zone);
     case R::kPractitionerTaken:
       return SlotTaken("practitioner", verdict.conflict, zone);
     case R::kRoomTaken:

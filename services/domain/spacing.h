@@ -16,7 +16,8 @@ absl::Time EarliestSpaced(const clinic::v1::TreatmentType& type, const absl::Tim
                           const std::vector<absl::Time>& sessions, absl::Time wanted);
 
 // At least the longest the minimum spacing can be as an exact duration
-// (months counted as 31 days, days as 25 hours for clock changes): a
+// (months counted as 31 days, days as 25 hours, and two hours more for
+// clock changes): a
 // session further than this from a time cannot conflict with it, which
 // bounds the sessions a booking needs to load.
 absl::Duration SpacingReach(const clinic::v1::TreatmentType& type);

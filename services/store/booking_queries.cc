@@ -41,6 +41,14 @@ absl::StatusOr<std::vector<HeldTime>> Overlapping(Transaction& tx, absl::string_
   return HeldRows(*stmt);
 }
 
+// Binds ?1..?4 of a query on appointments_by_patient_kind: the patient's
+// visits of one kind for one treatment.
+Statement& BindPatientVisits(Statement& stmt, const std::string& clinic_id,
+                             const std::string& patient_id, const std::string& type,
+                             int64_t visit_kind) {
+  return stmt.BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type).Bind(4, visit_kind);
+}
+
 // Appends every row of `stmt` (one column: a stored appointment).
 absl::Status AppendAppointments(Statement& stmt, std::vector<clinic::v1::Appointment>& out) {
   while (true) {
@@ -150,10 +158,7 @@ absl::StatusOr<std::vector<absl::Time>> CountedSessionTimes(Transaction& tx,
       "AND start_time >= ?5 AND start_time < ?6 AND id != ?7 "
       "AND state IN " CLINICD_SQL_COUNTED_STATES " ORDER BY start_time");
   if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id)
-      .BindText(2, patient_id)
-      .BindText(3, type)
-      .Bind(4, kStoredTreatment)
+  BindPatientVisits(*stmt, clinic_id, patient_id, type, kStoredTreatment)
       .Bind(5, window.from)
       .Bind(6, window.to)
       .BindText(7, window.exclude_id);
@@ -178,10 +183,7 @@ absl::StatusOr<std::optional<absl::Time>> FirstSessionTime(Transaction& tx,
       "AND id != ?5 AND (state = ?6 OR (?7 = 0 AND state IN " CLINICD_SQL_ACTIVE_STATES "))"
       " ORDER BY start_time LIMIT 1");
   if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id)
-      .BindText(2, patient_id)
-      .BindText(3, type)
-      .Bind(4, kStoredTreatment)
+  BindPatientVisits(*stmt, clinic_id, patient_id, type, kStoredTreatment)
       .BindText(5, exclude_id)
       .Bind(6, kStoredCompleted)
       .Bind(7, completed_only ? 1 : 0);
@@ -201,11 +203,7 @@ absl::StatusOr<std::vector<clinic::v1::Appointment>> ConsultationsNear(
       "AND start_time < ?5 AND state IN " CLINICD_SQL_COUNTED_STATES
       " ORDER BY start_time DESC LIMIT 1");
   if (!latest.ok()) return latest.status();
-  latest->BindText(1, clinic_id)
-      .BindText(2, patient_id)
-      .BindText(3, type)
-      .Bind(4, kStoredConsultation)
-      .Bind(5, window.from);
+  BindPatientVisits(*latest, clinic_id, patient_id, type, kStoredConsultation).Bind(5, window.from);
   std::vector<clinic::v1::Appointment> found;
   if (absl::Status s = AppendAppointments(*latest, found); !s.ok()) return s;
   absl::StatusOr<Statement> inside = tx.Prepare(
@@ -214,10 +212,7 @@ absl::StatusOr<std::vector<clinic::v1::Appointment>> ConsultationsNear(
       "AND start_time >= ?5 AND start_time < ?6 AND state IN " CLINICD_SQL_COUNTED_STATES
       " ORDER BY start_time");
   if (!inside.ok()) return inside.status();
-  inside->BindText(1, clinic_id)
-      .BindText(2, patient_id)
-      .BindText(3, type)
-      .Bind(4, kStoredConsultation)
+  BindPatientVisits(*inside, clinic_id, patient_id, type, kStoredConsultation)
       .Bind(5, window.from)
       .Bind(6, window.to);
   if (absl::Status s = AppendAppointments(*inside, found); !s.ok()) return s;
