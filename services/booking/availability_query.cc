@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/common/errors.h"
-#include "services/common/proto_time.h"
 #include "services/common/pagination.h"
+#include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 #include "services/domain/availability.h"
 #include "services/resources/resource_fields.h"
@@ -61,14 +61,16 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
   const std::string practitioner_id =
       request.practitioner().empty()
           ? ""
-          : IdInClinic(violations, "practitioner", request.practitioner(), clinic_id, "practitioners");
+          : IdInClinic(violations, "practitioner", request.practitioner(), clinic_id,
+                       "practitioners");
   const std::string patient_id =
       request.patient().empty()
           ? ""
           : IdInClinic(violations, "patient", request.patient(), clinic_id, "patients");
   const bool consultation = request.kind() == clinic::v1::VISIT_KIND_CONSULTATION;
   if (consultation && type != nullptr && !type->has_consultation_visit()) {
-    violations.Add("kind", absl::StrCat(type->name(), " has no consultation visit in its protocol"));
+    violations.Add("kind",
+                   absl::StrCat(type->name(), " has no consultation visit in its protocol"));
   }
   if (consultation && request.numbing()) {
     violations.Add("numbing", "must be false for a consultation: nothing to numb");
@@ -77,7 +79,8 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
   if (!limit.ok()) return limit.status();
   if (!violations.empty()) return violations.ToStatus();
   const std::string fingerprint = resources::QueryFingerprint(request);
-  absl::StatusOr<std::vector<std::string>> after = DecodePageToken(request.page_token(), fingerprint);
+  absl::StatusOr<std::vector<std::string>> after =
+      DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
 
   SearchScope scope;
@@ -96,8 +99,8 @@ absl::StatusOr<clinic::v1::SearchAvailabilityResponse> SearchAvailability(
     query.after_practitioner = (*after)[1];
   }
 
-  absl::StatusOr<FoundSlots> found = FindSlots(db, registry, clinic_id, *type, scope, query, now,
-                                               static_cast<size_t>(*limit) + 1);
+  absl::StatusOr<FoundSlots> found =
+      FindSlots(db, registry, clinic_id, *type, scope, query, now, static_cast<size_t>(*limit) + 1);
   if (!found.ok()) return found.status();
   const std::vector<domain::FreeSlot>& slots = found->slots;
   clinic::v1::SearchAvailabilityResponse response;

@@ -95,9 +95,10 @@ absl::StatusOr<LoadedBooking> LoadBookingContext(store::Transaction& tx,
                             appointment.rule_override().reasons().end());
 
   const std::string patient_id = LastIdOf(appointment.patient());
-  if (absl::Status s = resources::LoadResource<clinic::v1::Patient>(
-                           tx, store::kPatientsTable, {clinic_id}, patient_id, appointment.patient())
-                           .status();
+  if (absl::Status s =
+          resources::LoadResource<clinic::v1::Patient>(tx, store::kPatientsTable, {clinic_id},
+                                                       patient_id, appointment.patient())
+              .status();
       !s.ok()) {
     return s;
   }
@@ -120,13 +121,12 @@ absl::StatusOr<LoadedBooking> LoadBookingContext(store::Transaction& tx,
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = LoadPatientFacts(tx, registry, clinic_id, appointment.patient(), window,
-                                        start, *context);
+  if (absl::Status s =
+          LoadPatientFacts(tx, registry, clinic_id, appointment.patient(), window, start, *context);
       !s.ok()) {
     return s;
   }
-  if (!appointment.series().empty() &&
-      appointment.kind() != clinic::v1::VISIT_KIND_CONSULTATION) {
+  if (!appointment.series().empty() && appointment.kind() != clinic::v1::VISIT_KIND_CONSULTATION) {
     if (absl::Status s = LoadSeriesFacts(tx, registry, clinic_id, appointment.series(),
                                          appointment.patient(), window, *context);
         !s.ok()) {
@@ -183,8 +183,8 @@ absl::StatusOr<domain::BookingContext> LoadSearchContext(
     return s;
   }
   if (!scope.series.empty() && scope.kind != clinic::v1::VISIT_KIND_CONSULTATION) {
-    if (absl::Status s = LoadSeriesFacts(tx, registry, clinic_id, scope.series, scope.patient,
-                                         window, *context);
+    if (absl::Status s =
+            LoadSeriesFacts(tx, registry, clinic_id, scope.series, scope.patient, window, *context);
         !s.ok()) {
       return s;
     }

@@ -165,9 +165,9 @@ absl::Status LoadSeriesFacts(store::Transaction& tx, const plugin_host::Treatmen
     return absl::OkStatus();
   }
   if (facts.series.treatment_type() != type.name()) {
-    facts.usable = InvalidField(
-        "appointment.series", absl::StrCat("must be a series of ", type.name(), "; ", series,
-                                           " is a series of ", facts.series.treatment_type()));
+    facts.usable = InvalidField("appointment.series",
+                                absl::StrCat("must be a series of ", type.name(), "; ", series,
+                                             " is a series of ", facts.series.treatment_type()));
     return absl::OkStatus();
   }
   absl::StatusOr<std::vector<follow_up::TakenSession>> taken =
@@ -193,13 +193,13 @@ absl::Status LoadSeriesFacts(store::Transaction& tx, const plugin_host::Treatmen
     }
     if (static_cast<int>(k) < planned.sessions_size()) {
       const clinic::v1::SeriesSession& session = planned.sessions(static_cast<int>(k));
-      facts.windows[k] = domain::SessionWindow{session.number(),
-                                               FromProtoTime(session.window_start_time()),
-                                               FromProtoTime(session.window_end_time())};
+      facts.windows[k] =
+          domain::SessionWindow{session.number(), FromProtoTime(session.window_start_time()),
+                                FromProtoTime(session.window_end_time())};
     }
   }
-  absl::StatusOr<absl::Time> last_course = store::LastCompletedCourseSession(
-      tx, clinic_id, LastIdOf(patient), type.name(), series_id);
+  absl::StatusOr<absl::Time> last_course =
+      store::LastCompletedCourseSession(tx, clinic_id, LastIdOf(patient), type.name(), series_id);
   if (!last_course.ok()) return last_course.status();
   facts.last_completed_course = *last_course;
   return absl::OkStatus();

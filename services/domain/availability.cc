@@ -66,8 +66,7 @@ std::vector<FreeSlot> FindFreeSlots(const BookingContext& context, const SlotQue
     auto next = std::min_element(cursors.begin(), cursors.end(), key_less);
     Cursor& cursor = *next;
     const std::string& name = name_of(cursor);
-    if (std::tie(cursor.start, name) >
-        std::tie(query.after_start, query.after_practitioner)) {
+    if (std::tie(cursor.start, name) > std::tie(query.after_start, query.after_practitioner)) {
       for (size_t room = 0; room < context.rooms.size(); ++room) {
         const Verdict verdict = Decide(context, {cursor.practitioner, room, cursor.start});
         if (verdict.ok()) {

@@ -57,20 +57,21 @@ absl::Status OutsideWorkingHours(const BookingContext& context,
                                     absl::FormatTime("%H:%M", w.end, zone)));
   }
   const std::string hours = that_day.empty() ? "none" : absl::StrJoin(that_day, ", ");
-  return Precondition(
-      "OUTSIDE_WORKING_HOURS",
-      absl::StrCat("the session from ", LocalTimeText(session.start, zone), " to ",
-                   LocalTimeText(session.end, zone), " is outside the practitioner's working hours (",
-                   absl::FormatTime("%A", session.start, zone), ": ", hours, ")"),
-      {{"cause", "working_hours"}, {"working_hours", hours}});
+  return Precondition("OUTSIDE_WORKING_HOURS",
+                      absl::StrCat("the session from ", LocalTimeText(session.start, zone), " to ",
+                                   LocalTimeText(session.end, zone),
+                                   " is outside the practitioner's working hours (",
+                                   absl::FormatTime("%A", session.start, zone), ": ", hours, ")"),
+                      {{"cause", "working_hours"}, {"working_hours", hours}});
 }
 
 absl::Status Unqualified(const BookingContext& context, const clinic::v1::Practitioner& p) {
   const std::string& type = context.type->name();
-  return Precondition("PRACTITIONER_NOT_AVAILABLE",
-                      absl::StrCat(p.name(), p.active() ? " is not qualified for " : " is not active; ",
-                                   p.active() ? type : "choose another practitioner"),
-                      {{"practitioner", p.name()}});
+  return Precondition(
+      "PRACTITIONER_NOT_AVAILABLE",
+      absl::StrCat(p.name(), p.active() ? " is not qualified for " : " is not active; ",
+                   p.active() ? type : "choose another practitioner"),
+      {{"practitioner", p.name()}});
 }
 
 absl::Status Unsuitable(const BookingContext& context, const clinic::v1::Room& room) {
@@ -81,10 +82,10 @@ absl::Status Unsuitable(const BookingContext& context, const clinic::v1::Room& r
   }
   return Precondition(
       "ROOM_UNSUITABLE",
-      absl::StrCat(room.name(),
-                   room.active() ? absl::StrCat(" lacks ", absl::StrJoin(missing, ", "),
-                                                " needed for ", context.type->name())
-                                 : " is not active"),
+      absl::StrCat(room.name(), room.active()
+                                    ? absl::StrCat(" lacks ", absl::StrJoin(missing, ", "),
+                                                   " needed for ", context.type->name())
+                                    : " is not active"),
       {{"room", room.name()}, {"missing_capabilities", absl::StrJoin(missing, ",")}});
 }
 
@@ -207,7 +208,8 @@ absl::Status Refusal(const BookingContext& context, const Candidate& candidate,
     }
     case R::kConsultationFirst: {
       const PatientFacts& patient = *context.patient;
-      const bool had = patient.first_session.has_value() && *patient.first_session < candidate.start;
+      const bool had =
+          patient.first_session.has_value() && *patient.first_session < candidate.start;
       const ConsultationFact* latest =
           LatestConsultationBefore(patient.consultations, candidate.start);
       return ConsultationRefusal(FindConsultationGap(type, had, latest, false), type, latest, zone);

@@ -46,8 +46,7 @@ bool Overridden(const BookingContext& context, absl::string_view reason) {
 // The protocol's course rules (course_rules in the refusals): a series
 // session inside its window, a new course not too soon after the last, a
 // maintenance visit not before its recall is due.
-Verdict DecideCourse(const BookingContext& context, const PatientFacts& patient,
-                     absl::Time start) {
+Verdict DecideCourse(const BookingContext& context, const PatientFacts& patient, absl::Time start) {
   const clinic::v1::TreatmentType& type = *context.type;
   if (!context.series.has_value()) {
     if (patient.open_recall_due != absl::InfinitePast() && start < patient.open_recall_due &&
@@ -63,8 +62,7 @@ Verdict DecideCourse(const BookingContext& context, const PatientFacts& patient,
                          state == clinic::v1::SERIES_STATE_CANCELLED)) {
     return Refuse(R::kSeriesClosed);
   }
-  if (!context.moved &&
-      static_cast<int>(series.taken.size()) >= series.series.planned_sessions()) {
+  if (!context.moved && static_cast<int>(series.taken.size()) >= series.series.planned_sessions()) {
     return Refuse(R::kSeriesFull);
   }
   if (!series.plan.ok()) return Refuse(R::kSeriesUnplanned);
@@ -81,9 +79,8 @@ Verdict DecideCourse(const BookingContext& context, const PatientFacts& patient,
   }
   if (before == 0 && type.has_repeat_course_interval() &&
       series.last_completed_course != absl::InfinitePast()) {
-    const absl::Time earliest =
-        protocol::AddPeriod(series.last_completed_course, type.repeat_course_interval(),
-                            context.zone);
+    const absl::Time earliest = protocol::AddPeriod(series.last_completed_course,
+                                                    type.repeat_course_interval(), context.zone);
     if (start < earliest && !Overridden(context, "REPEAT_COURSE_TOO_SOON")) {
       return Refuse(R::kRepeatCourseTooSoon, {}, earliest);
     }
@@ -108,7 +105,8 @@ Verdict DecideTreatment(const BookingContext& context, const PatientFacts& patie
            .treatable()) {
     return Refuse(R::kClearance);
   }
-  const bool had_session_before = patient.first_session.has_value() && *patient.first_session < start;
+  const bool had_session_before =
+      patient.first_session.has_value() && *patient.first_session < start;
   if (FindConsultationGap(type, had_session_before,
                           LatestConsultationBefore(patient.consultations, start),
                           /*at_check_in=*/false) != ConsultationGap::kNone) {

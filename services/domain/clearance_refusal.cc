@@ -29,10 +29,9 @@ absl::Status ClearanceRefusal(const clinic::v1::Clearance& clearance, absl::stri
         absl::RFC3339_sec, absl::FromUnixSeconds(clearance.earliest_treatable_time().seconds()),
         absl::UTCTimeZone());
   }
-  return ErrorWithReason(absl::StatusCode::kFailedPrecondition,
-                         reasons.empty() ? "NOT_CLEARED" : reasons.front(),
-                         absl::StrCat("cannot ", what, ": ", absl::StrJoin(descriptions, "; ")),
-                         metadata);
+  return ErrorWithReason(
+      absl::StatusCode::kFailedPrecondition, reasons.empty() ? "NOT_CLEARED" : reasons.front(),
+      absl::StrCat("cannot ", what, ": ", absl::StrJoin(descriptions, "; ")), metadata);
 }
 
 }  // namespace clinicd::domain

@@ -10,9 +10,9 @@ namespace clinicd::domain {
 namespace {
 
 absl::Status ConsultationRequired(const std::string& message, const std::string& advice) {
-  return ErrorWithReason(absl::StatusCode::kFailedPrecondition, "CONSULTATION_REQUIRED", message,
-                         {{"reasons", "CONSULTATION_REQUIRED"},
-                          {"advice_CONSULTATION_REQUIRED", advice}});
+  return ErrorWithReason(
+      absl::StatusCode::kFailedPrecondition, "CONSULTATION_REQUIRED", message,
+      {{"reasons", "CONSULTATION_REQUIRED"}, {"advice_CONSULTATION_REQUIRED", advice}});
 }
 
 }  // namespace
@@ -28,9 +28,8 @@ ConsultationGap FindConsultationGap(const clinic::v1::TreatmentType& type, bool 
 
 absl::Status ConsultationRefusal(ConsultationGap gap, const clinic::v1::TreatmentType& type,
                                  const ConsultationFact* latest, const absl::TimeZone& zone) {
-  const std::string book_one =
-      absl::StrCat("book a consultation (kind CONSULTATION) for ", type.display_name(),
-                   " before this session");
+  const std::string book_one = absl::StrCat("book a consultation (kind CONSULTATION) for ",
+                                            type.display_name(), " before this session");
   switch (gap) {
     case ConsultationGap::kNone:
       return absl::OkStatus();
@@ -55,11 +54,11 @@ absl::Status ConsultationRefusal(ConsultationGap gap, const clinic::v1::Treatmen
   return absl::OkStatus();
 }
 
-const ConsultationFact* LatestConsultationBefore(
-    const std::vector<ConsultationFact>& consultations, absl::Time start) {
-  const auto after = std::lower_bound(
-      consultations.begin(), consultations.end(), start,
-      [](const ConsultationFact& c, absl::Time t) { return c.start < t; });
+const ConsultationFact* LatestConsultationBefore(const std::vector<ConsultationFact>& consultations,
+                                                 absl::Time start) {
+  const auto after =
+      std::lower_bound(consultations.begin(), consultations.end(), start,
+                       [](const ConsultationFact& c, absl::Time t) { return c.start < t; });
   return after == consultations.begin() ? nullptr : &*(after - 1);
 }
 

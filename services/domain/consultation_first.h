@@ -31,7 +31,7 @@ absl::Status ConsultationRefusal(ConsultationGap gap, const clinic::v1::Treatmen
                                  const ConsultationFact* latest, const absl::TimeZone& zone);
 
 // The latest of `consultations` (sorted by start) that starts before `start`, or null.
-const ConsultationFact* LatestConsultationBefore(
-    const std::vector<ConsultationFact>& consultations, absl::Time start);
+const ConsultationFact* LatestConsultationBefore(const std::vector<ConsultationFact>& consultations,
+                                                 absl::Time start);
 
 }  // namespace clinicd::domain

@@ -13,8 +13,8 @@ absl::Time EarliestSpaced(const clinic::v1::TreatmentType& type, const absl::Tim
   auto spaced = [&](absl::Time from) {
     absl::Time earliest = absl::InfiniteFuture();
     for (const auto& indication : type.indications()) {
-      earliest = std::min(earliest,
-                          protocol::AddPeriod(from, indication.series().min_spacing(), zone));
+      earliest =
+          std::min(earliest, protocol::AddPeriod(from, indication.series().min_spacing(), zone));
     }
     return earliest;
   };
@@ -22,8 +22,8 @@ absl::Time EarliestSpaced(const clinic::v1::TreatmentType& type, const absl::Tim
   absl::Time candidate_spaced = spaced(candidate);
   // A session more than the reach before the candidate is spaced from it
   // already: start past those (a search asks this for every slot).
-  const auto first = std::upper_bound(sessions.begin(), sessions.end(),
-                                      candidate - SpacingReach(type));
+  const auto first =
+      std::upper_bound(sessions.begin(), sessions.end(), candidate - SpacingReach(type));
   // Sessions are sorted and the candidate only moves later, so one pass
   // finds the first time far enough from all of them; once a session is
   // itself spaced after the candidate, so are all later ones.
@@ -42,10 +42,9 @@ absl::Duration SpacingReach(const clinic::v1::TreatmentType& type) {
   for (const auto& indication : type.indications()) {
     const clinic::v1::Period& p = indication.series().min_spacing();
     // The hours on top: a month added across the autumn clock change.
-    const absl::Duration longest = absl::Hours(24 * 31) * std::max(0, p.months()) +
-                                   absl::Hours(25) * std::max(0, p.days()) +
-                                   std::max(absl::ZeroDuration(), FromProtoDuration(p.duration())) +
-                                   absl::Hours(2);
+    const absl::Duration longest =
+        absl::Hours(24 * 31) * std::max(0, p.months()) + absl::Hours(25) * std::max(0, p.days()) +
+        std::max(absl::ZeroDuration(), FromProtoDuration(p.duration())) + absl::Hours(2);
     reach = std::max(reach, longest);
   }
   return reach;

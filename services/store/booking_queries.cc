@@ -82,29 +82,30 @@ absl::StatusOr<std::vector<M>> AllOfClinic(Transaction& tx, absl::string_view sq
 
 }  // namespace
 
-absl::StatusOr<std::vector<HeldTime>> PractitionerAppointments(
-    Transaction& tx, const std::string& clinic_id, const std::vector<std::string>& ids,
-    const BookingWindow& window, absl::Duration longest) {
-  return Overlapping(
-      tx,
-      "SELECT practitioner_id, start_time, end_time FROM appointments INDEXED BY "
-      "appointments_by_practitioner WHERE clinic_id = ?1 AND practitioner_id IN "
-      "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
-      "AND end_time > ?3 AND id != ?6 AND state IN " CLINICD_SQL_ACTIVE_STATES,
-      clinic_id, &ids, nullptr, window, longest, true);
+absl::StatusOr<std::vector<HeldTime>> PractitionerAppointments(Transaction& tx,
+                                                               const std::string& clinic_id,
+                                                               const std::vector<std::string>& ids,
+                                                               const BookingWindow& window,
+                                                               absl::Duration longest) {
+  return Overlapping(tx,
+                     "SELECT practitioner_id, start_time, end_time FROM appointments INDEXED BY "
+                     "appointments_by_practitioner WHERE clinic_id = ?1 AND practitioner_id IN "
+                     "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
+                     "AND end_time > ?3 AND id != ?6 AND state IN " CLINICD_SQL_ACTIVE_STATES,
+                     clinic_id, &ids, nullptr, window, longest, true);
 }
 
-absl::StatusOr<std::vector<HeldTime>> RoomAppointments(Transaction& tx, const std::string& clinic_id,
+absl::StatusOr<std::vector<HeldTime>> RoomAppointments(Transaction& tx,
+                                                       const std::string& clinic_id,
                                                        const std::vector<std::string>& ids,
                                                        const BookingWindow& window,
                                                        absl::Duration longest) {
-  return Overlapping(
-      tx,
-      "SELECT room_id, start_time, room_end_time FROM appointments INDEXED BY "
-      "appointments_by_room WHERE clinic_id = ?1 AND room_id IN "
-      "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
-      "AND room_end_time > ?3 AND id != ?6 AND state IN " CLINICD_SQL_ACTIVE_STATES,
-      clinic_id, &ids, nullptr, window, longest, true);
+  return Overlapping(tx,
+                     "SELECT room_id, start_time, room_end_time FROM appointments INDEXED BY "
+                     "appointments_by_room WHERE clinic_id = ?1 AND room_id IN "
+                     "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
+                     "AND room_end_time > ?3 AND id != ?6 AND state IN " CLINICD_SQL_ACTIVE_STATES,
+                     clinic_id, &ids, nullptr, window, longest, true);
 }
 
 absl::StatusOr<std::vector<HeldTime>> PatientAppointments(Transaction& tx,
@@ -112,13 +113,12 @@ absl::StatusOr<std::vector<HeldTime>> PatientAppointments(Transaction& tx,
                                                           const std::string& patient_id,
                                                           const BookingWindow& window,
                                                           absl::Duration longest) {
-  return Overlapping(
-      tx,
-      "SELECT patient_id, start_time, end_time FROM appointments INDEXED BY "
-      "appointments_by_patient WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND start_time < ?4 AND start_time > ?5 AND end_time > ?3 AND id != ?6 "
-      "AND state IN " CLINICD_SQL_ACTIVE_STATES,
-      clinic_id, nullptr, &patient_id, window, longest, true);
+  return Overlapping(tx,
+                     "SELECT patient_id, start_time, end_time FROM appointments INDEXED BY "
+                     "appointments_by_patient WHERE clinic_id = ?1 AND patient_id = ?2 "
+                     "AND start_time < ?4 AND start_time > ?5 AND end_time > ?3 AND id != ?6 "
+                     "AND state IN " CLINICD_SQL_ACTIVE_STATES,
+                     clinic_id, nullptr, &patient_id, window, longest, true);
 }
 
 absl::StatusOr<std::vector<HeldTime>> TimeOffOverlapping(Transaction& tx,
@@ -126,13 +126,12 @@ absl::StatusOr<std::vector<HeldTime>> TimeOffOverlapping(Transaction& tx,
                                                          const std::vector<std::string>& ids,
                                                          const BookingWindow& window,
                                                          absl::Duration longest) {
-  return Overlapping(
-      tx,
-      "SELECT practitioner_id, start_time, end_time FROM time_off INDEXED BY "
-      "time_off_by_practitioner WHERE clinic_id = ?1 AND practitioner_id IN "
-      "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
-      "AND end_time > ?3",
-      clinic_id, &ids, nullptr, window, longest, false);
+  return Overlapping(tx,
+                     "SELECT practitioner_id, start_time, end_time FROM time_off INDEXED BY "
+                     "time_off_by_practitioner WHERE clinic_id = ?1 AND practitioner_id IN "
+                     "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
+                     "AND end_time > ?3",
+                     clinic_id, &ids, nullptr, window, longest, false);
 }
 
 absl::StatusOr<std::vector<HeldTime>> ClosuresOverlapping(Transaction& tx,
@@ -143,7 +142,10 @@ absl::StatusOr<std::vector<HeldTime>> ClosuresOverlapping(Transaction& tx,
       "SELECT clinic_id, start_time, end_time FROM closures INDEXED BY closures_by_clinic "
       "WHERE clinic_id = ?1 AND start_time < ?3 AND start_time > ?4 AND end_time > ?2");
   if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id).Bind(2, window.from).Bind(3, window.to).Bind(4, window.from - longest);
+  stmt->BindText(1, clinic_id)
+      .Bind(2, window.from)
+      .Bind(3, window.to)
+      .Bind(4, window.from - longest);
   return HeldRows(*stmt);
 }
 
@@ -171,16 +173,14 @@ absl::StatusOr<std::vector<absl::Time>> CountedSessionTimes(Transaction& tx,
   }
 }
 
-absl::StatusOr<std::optional<absl::Time>> FirstSessionTime(Transaction& tx,
-                                                           const std::string& clinic_id,
-                                                           const std::string& patient_id,
-                                                           const std::string& type,
-                                                           const std::string& exclude_id,
-                                                           bool completed_only) {
+absl::StatusOr<std::optional<absl::Time>> FirstSessionTime(
+    Transaction& tx, const std::string& clinic_id, const std::string& patient_id,
+    const std::string& type, const std::string& exclude_id, bool completed_only) {
   absl::StatusOr<Statement> stmt = tx.Prepare(
       "SELECT start_time FROM appointments INDEXED BY appointments_by_patient_kind "
       "WHERE clinic_id = ?1 AND patient_id = ?2 AND treatment_type = ?3 AND visit_kind = ?4 "
-      "AND id != ?5 AND (state = ?6 OR (?7 = 0 AND state IN " CLINICD_SQL_ACTIVE_STATES "))"
+      "AND id != ?5 AND (state = ?6 OR (?7 = 0 AND state IN " CLINICD_SQL_ACTIVE_STATES
+      "))"
       " ORDER BY start_time LIMIT 1");
   if (!stmt.ok()) return stmt.status();
   BindPatientVisits(*stmt, clinic_id, patient_id, type, kStoredTreatment)
@@ -233,13 +233,13 @@ absl::StatusOr<std::vector<SeriesSessionRow>> SeriesSessions(Transaction& tx,
     absl::StatusOr<bool> row = stmt->Step();
     if (!row.ok()) return row.status();
     if (!*row) return taken;
-    taken.push_back({stmt->ColumnText(0), static_cast<clinic::v1::AppointmentState>(stmt->ColumnInt(1)),
+    taken.push_back({stmt->ColumnText(0),
+                     static_cast<clinic::v1::AppointmentState>(stmt->ColumnInt(1)),
                      stmt->ColumnTime(2)});
   }
 }
 
-absl::StatusOr<absl::Time> LastCompletedCourseSession(Transaction& tx,
-                                                      const std::string& clinic_id,
+absl::StatusOr<absl::Time> LastCompletedCourseSession(Transaction& tx, const std::string& clinic_id,
                                                       const std::string& patient_id,
                                                       const std::string& type,
                                                       const std::string& except_series) {

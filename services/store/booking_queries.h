@@ -38,13 +38,16 @@ struct BookingWindow {
 
 // Active appointments of practitioners `ids` overlapping the window, as
 // [start, end); `longest` bounds how long one may be.
-absl::StatusOr<std::vector<HeldTime>> PractitionerAppointments(
-    Transaction& tx, const std::string& clinic_id, const std::vector<std::string>& ids,
-    const BookingWindow& window, absl::Duration longest);
+absl::StatusOr<std::vector<HeldTime>> PractitionerAppointments(Transaction& tx,
+                                                               const std::string& clinic_id,
+                                                               const std::vector<std::string>& ids,
+                                                               const BookingWindow& window,
+                                                               absl::Duration longest);
 
 // Active appointments of rooms `ids` overlapping the window, as [start, end
 // of turnaround).
-absl::StatusOr<std::vector<HeldTime>> RoomAppointments(Transaction& tx, const std::string& clinic_id,
+absl::StatusOr<std::vector<HeldTime>> RoomAppointments(Transaction& tx,
+                                                       const std::string& clinic_id,
                                                        const std::vector<std::string>& ids,
                                                        const BookingWindow& window,
                                                        absl::Duration longest);
@@ -80,12 +83,9 @@ absl::StatusOr<std::vector<absl::Time>> CountedSessionTimes(Transaction& tx,
 // The start of the patient's earliest treatment session of `type` (other
 // than window.exclude_id) that counts, or with `completed_only` that was
 // completed; one index seek, whatever the history.
-absl::StatusOr<std::optional<absl::Time>> FirstSessionTime(Transaction& tx,
-                                                           const std::string& clinic_id,
-                                                           const std::string& patient_id,
-                                                           const std::string& type,
-                                                           const std::string& exclude_id,
-                                                           bool completed_only);
+absl::StatusOr<std::optional<absl::Time>> FirstSessionTime(
+    Transaction& tx, const std::string& clinic_id, const std::string& patient_id,
+    const std::string& type, const std::string& exclude_id, bool completed_only);
 
 // The patient's consultations for `type` (booked, checked in or completed):
 // the latest starting before window.from, then those starting inside the
@@ -110,8 +110,7 @@ absl::StatusOr<std::vector<SeriesSessionRow>> SeriesSessions(Transaction& tx,
 
 // The start of the last session of the patient's completed courses of
 // `type` other than series `except_series`, or InfinitePast.
-absl::StatusOr<absl::Time> LastCompletedCourseSession(Transaction& tx,
-                                                      const std::string& clinic_id,
+absl::StatusOr<absl::Time> LastCompletedCourseSession(Transaction& tx, const std::string& clinic_id,
                                                       const std::string& patient_id,
                                                       const std::string& type,
                                                       const std::string& except_series);

@@ -117,7 +117,8 @@ class MillionAppointments {
         }
       }
       return absl::OkStatus();
-    }), "inserting appointments");
+    }),
+            "inserting appointments");
   }
 
   BenchmarkClinic clinic_;
@@ -151,7 +152,8 @@ void RunSearch(benchmark::State& state, bool with_patient) {
   *request.mutable_start_date() = DateOf(monday);
   *request.mutable_end_date() = DateOf(monday + 6);
   if (with_patient) request.set_patient(clinic.base().patients()[3].name());
-  const absl::Time now = absl::FromCivil(absl::CivilSecond(kFirstDay + 7 * 259), absl::UTCTimeZone());
+  const absl::Time now =
+      absl::FromCivil(absl::CivilSecond(kFirstDay + 7 * 259), absl::UTCTimeZone());
   std::vector<double> micros;
   for (auto _ : state) {
     const absl::Time began = absl::Now();

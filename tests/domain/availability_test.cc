@@ -1,5 +1,5 @@
-// FindFreeSlots over a context without a patient: a 15-minute grid from each working interval's start, the
-// session inside the interval, the practitioner free for the session and a
+// FindFreeSlots over a context without a patient: a 15-minute grid from
+// each working interval's start, the session inside the interval, the practitioner free for the session and a
 // room free for the session plus its turnaround, with resumable ordering by
 // (start, practitioner).
 

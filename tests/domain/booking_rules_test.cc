@@ -25,8 +25,7 @@ constexpr absl::Duration kMicro = absl::Microseconds(1);
 
 // Monday 2027-01-04 (and days after it) at hh:mm UTC; the clinic is on UTC.
 absl::Time At(int day, int hour, int minute = 0) {
-  return absl::FromCivil(absl::CivilSecond(2027, 1, 4 + day, hour, minute, 0),
-                         absl::UTCTimeZone());
+  return absl::FromCivil(absl::CivilSecond(2027, 1, 4 + day, hour, minute, 0), absl::UTCTimeZone());
 }
 
 clinic::v1::TreatmentType Microneedling() {
@@ -230,7 +229,8 @@ TEST_F(BookingRulesTest, ScreeningDeferralIsDecidedAtTheSessionsOwnTime) {
   *screening.mutable_until_time() = ToProtoTime(At(1, 10));
   patient().clearance.screenings = {screening};
   EXPECT_EQ(Reason(At(1, 10) - kMicro), "DEFERRED");
-  EXPECT_EQ(Metadata(At(1, 10) - kMicro).at("earliest_treatable_time"), "2027-01-05T10:00:00+00:00");
+  EXPECT_EQ(Metadata(At(1, 10) - kMicro).at("earliest_treatable_time"),
+            "2027-01-05T10:00:00+00:00");
   EXPECT_TRUE(Check(At(1, 10)).ok());
 }
 
@@ -313,8 +313,8 @@ TEST_F(SeriesRulesTest, ANewCourseWaitsForTheRepeatInterval) {
   series().taken.clear();
   series().windows = {SessionWindow{1, At(0, 0), At(42, 0)}};
   series().last_completed_course = At(0, 10) - absl::Hours(24 * 100);  // 2026-09-26 10:00
-  const absl::Time earliest = absl::FromCivil(absl::CivilSecond(2027, 1, 26, 10, 0, 0),
-                                              absl::UTCTimeZone());
+  const absl::Time earliest =
+      absl::FromCivil(absl::CivilSecond(2027, 1, 26, 10, 0, 0), absl::UTCTimeZone());
   EXPECT_EQ(Reason(earliest - kMicro), "REPEAT_COURSE_TOO_SOON");
   EXPECT_EQ(Metadata(earliest - absl::Hours(1)).at("earliest_time"), "2027-01-26T10:00:00+00:00");
   EXPECT_TRUE(Check(earliest).ok());
@@ -332,7 +332,8 @@ TEST_F(BookingRulesTest, EverySlotTheSearchOffersTheCheckAccepts) {
   const std::vector<FreeSlot> slots = FindFreeSlots(context_, SlotQuery{}, 10000);
   ASSERT_FALSE(slots.empty());
   for (const FreeSlot& slot : slots) {
-    EXPECT_TRUE(Check(slot.start).ok()) << absl::FormatTime(slot.start) << ": " << Check(slot.start);
+    EXPECT_TRUE(Check(slot.start).ok())
+        << absl::FormatTime(slot.start) << ": " << Check(slot.start);
   }
   // And every grid time the search left out, the check refuses.
   size_t offered = 0;
@@ -386,7 +387,8 @@ TEST_F(BookingRulesTest, EarliestEligibleIsTheFirstTimeSpacingAndScreeningAllow)
 }
 
 TEST(BusyTimelineTest, FindsTheEarliestOverlapPastALongInterval) {
-  const BusyTimeline timeline({{At(0, 12), At(0, 13)}, {At(0, 8), At(0, 20)}, {At(0, 9), At(0, 10)}});
+  const BusyTimeline timeline(
+      {{At(0, 12), At(0, 13)}, {At(0, 8), At(0, 20)}, {At(0, 9), At(0, 10)}});
   const std::optional<Interval> first = timeline.FirstOverlap({At(0, 15), At(0, 16)});
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->start, At(0, 8));
