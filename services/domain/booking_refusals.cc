@@ -89,6 +89,16 @@ absl::Status Unsuitable(const BookingContext& context, const clinic::v1::Room& r
       {{"room", room.name()}, {"missing_capabilities", absl::StrJoin(missing, ",")}});
 }
 
+// Session `number` of series `name` outside its window: `bound` is the
+// window's edge it crossed, named `bound_key` in the metadata.
+absl::Status OutsideSessionWindow(absl::string_view reason, absl::string_view bound_key, int number,
+                                  const std::string& name, absl::string_view why,
+                                  absl::Time bound) {
+  return Precondition(
+      reason, absl::StrCat("session ", number, " of ", name, why),
+      {{std::string(bound_key), Rfc3339Text(bound)}, {"session", absl::StrCat(number)}});
+}
+
 // The refusals of the course rules.
 absl::Status CourseRefusal(const BookingContext& context, absl::Time start,
                            const Verdict& verdict) {
@@ -125,25 +135,19 @@ absl::Status CourseRefusal(const BookingContext& context, absl::Time start,
           absl::StrCat("all ", facts.series.planned_sessions(), " sessions of ", name,
                        " are booked or done; cancel one of them first, or book without the series"),
           {{"series", name}, {"planned_sessions", absl::StrCat(facts.series.planned_sessions())}});
-    case R::kSeriesSpacing: {
-      const int number = facts.windows[before]->number;
-      return Precondition(
-          "SERIES_SPACING",
-          absl::StrCat("session ", number, " of ", name, " can be no earlier than ",
-                       LocalTimeText(verdict.earliest, zone),
+    case R::kSeriesSpacing:
+      return OutsideSessionWindow(
+          "SERIES_SPACING", "earliest_time", facts.windows[before]->number, name,
+          absl::StrCat(" can be no earlier than ", LocalTimeText(verdict.earliest, zone),
                        " (the course's spacing from the session before it)"),
-          {{"earliest_time", Rfc3339Text(verdict.earliest)}, {"session", absl::StrCat(number)}});
-    }
-    case R::kSeriesWindowClosed: {
-      const int number = facts.windows[before]->number;
-      return Precondition(
-          "SERIES_WINDOW_CLOSED",
-          absl::StrCat("session ", number, " of ", name, " had to be by ",
-                       LocalTimeText(verdict.earliest, zone),
+          verdict.earliest);
+    case R::kSeriesWindowClosed:
+      return OutsideSessionWindow(
+          "SERIES_WINDOW_CLOSED", "latest_time", facts.windows[before]->number, name,
+          absl::StrCat(" had to be by ", LocalTimeText(verdict.earliest, zone),
                        " (the longest spacing the course allows); book it in the window, or a "
                        "clinician may override with a reason"),
-          {{"latest_time", Rfc3339Text(verdict.earliest)}, {"session", absl::StrCat(number)}});
-    }
+          verdict.earliest);
     case R::kRepeatCourseTooSoon: {
       const absl::Time last = facts.last_completed_course;
       return Precondition(
