@@ -43,7 +43,7 @@ bool Overridden(const BookingContext& context, absl::string_view reason) {
          context.overrides.end();
 }
 
-// The protocol's course rules (course_rules in the refusals): a series
+// The protocol's course rules (CourseRefusal words them): a series
 // session inside its window, a new course not too soon after the last, a
 // maintenance visit not before its recall is due.
 Verdict DecideCourse(const BookingContext& context, const PatientFacts& patient, absl::Time start) {
