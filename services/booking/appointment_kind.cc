@@ -12,8 +12,8 @@
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 #include "services/domain/appointment_change.h"
+#include "services/domain/booking_context.h"
 #include "services/follow_up/appointment_effects.h"
-#include "services/follow_up/course_rules.h"
 #include "services/store/tables.h"
 
 namespace clinicd::booking {
@@ -59,11 +59,7 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
       if (appointment.kind() == clinic::v1::VISIT_KIND_UNSPECIFIED) {
         appointment.set_kind(clinic::v1::VISIT_KIND_TREATMENT);
       }
-      if (absl::Status s = CheckBookable(tx, registry, scope.front(), now, appointment);
-          !s.ok()) {
-        return s;
-      }
-      return follow_up::CheckCourseRules(tx, registry, scope.front(), appointment);
+      return CheckBookable(tx, registry, scope.front(), now, /*moved=*/false, appointment);
     }
     if (!domain::BookingChanged(*previous, appointment)) {
       // Nothing moved: the override stays as it was decided.
@@ -87,12 +83,7 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
                        "; only BOOKED appointments can be moved"),
           {{"from_state", StateName(previous->state())}, {"to_state", "BOOKED"}});
     }
-    if (absl::Status s = CheckBookable(tx, registry, scope.front(), now, appointment);
-        !s.ok()) {
-      return s;
-    }
-    return follow_up::CheckCourseRules(tx, registry, scope.front(), appointment,
-                                       /*moved=*/true);
+    return CheckBookable(tx, registry, scope.front(), now, /*moved=*/true, appointment);
   };
   kind.after_write = [&registry](store::Transaction& tx, absl::Time now, const std::vector<std::string>& scope,
                                   const Appointment* previous, const Appointment& appointment) {
@@ -101,7 +92,7 @@ resources::ResourceKind<Appointment> AppointmentKind(const plugin_host::Treatmen
   kind.columns = [&registry](const Appointment& a) {
     const clinic::v1::TreatmentType* type = registry.FindTreatmentType(a.treatment_type());
     const absl::Duration turnaround =
-        type == nullptr ? absl::ZeroDuration() : LengthOf(*type, a.kind(), a.numbing()).turnaround;
+        type == nullptr ? absl::ZeroDuration() : domain::LengthOf(*type, a.kind(), a.numbing()).turnaround;
     const int64_t end = ProtoTimeMicros(a.end_time());
     return std::vector<store::Column>{
         {"patient_id", LastIdOf(a.patient())},

@@ -11,14 +11,15 @@
 #include "services/booking/appointment_list.h"
 #include "services/booking/availability_query.h"
 #include "services/booking/booking_rules.h"
-#include "services/booking/consultation_rules.h"
 #include "services/common/errors.h"
 #include "services/consent/clearance_query.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
 #include "services/domain/appointment_change.h"
 #include "services/domain/care_window.h"
+#include "services/domain/consultation_first.h"
 #include "services/resources/reply.h"
+#include "services/store/booking_queries.h"
 
 namespace clinicd::booking {
 
@@ -74,6 +75,37 @@ absl::Status StampOverride(const Principal& principal, Appointment& appointment)
   decision.set_decided_by(principal.key_id);
   *decision.mutable_decide_time() = ToProtoTime(principal.now);
   return absl::OkStatus();
+}
+
+// Consultation first (domain/consultation_first.h) at check-in: the
+// consultation before a first session must have found the patient suitable.
+absl::Status CheckConsultationFirstAtCheckIn(store::Transaction& tx,
+                                             const v1::TreatmentType& type,
+                                             const std::string& clinic_id,
+                                             const Appointment& appointment,
+                                             const absl::TimeZone& zone) {
+  if (!type.consultation_visit().required()) return absl::OkStatus();
+  const std::string patient_id = LastIdOf(appointment.patient());
+  const absl::Time start = FromProtoTime(appointment.start_time());
+  absl::StatusOr<std::optional<absl::Time>> first = store::FirstSessionTime(
+      tx, clinic_id, patient_id, type.name(), LastIdOf(appointment.name()),
+      /*completed_only=*/true);
+  if (!first.ok()) return first.status();
+  absl::StatusOr<std::vector<Appointment>> consultations =
+      store::ConsultationsNear(tx, clinic_id, patient_id, type.name(), {start, start, ""});
+  if (!consultations.ok()) return consultations.status();
+  std::optional<domain::ConsultationFact> latest;
+  if (!consultations->empty()) {
+    const Appointment& c = consultations->back();
+    latest = domain::ConsultationFact{c.name(), FromProtoTime(c.start_time()),
+                                      c.state() == v1::APPOINTMENT_STATE_COMPLETED,
+                                      c.consultation_outcome().suitable()};
+  }
+  const domain::ConsultationFact* found = latest.has_value() ? &*latest : nullptr;
+  return domain::ConsultationRefusal(
+      domain::FindConsultationGap(type, first->has_value() && **first < start, found,
+                                  /*at_check_in=*/true),
+      type, found, zone);
 }
 
 // Completes checked-in `appointment` at `now`, which must be at or after its start.
@@ -189,8 +221,8 @@ absl::Status BookingServiceImpl::CheckIn(store::Transaction& tx, absl::Time now,
   }
   // A consultation treats nothing: it needs no treatment consent or screening.
   if (appointment.kind() == v1::VISIT_KIND_CONSULTATION) return absl::OkStatus();
-  if (absl::Status s = CheckConsultationFirst(tx, *type, clinic_id, appointment,
-                                              /*at_check_in=*/true, clinic->zone);
+  if (absl::Status s = CheckConsultationFirstAtCheckIn(tx, *type, clinic_id, appointment,
+                                                       clinic->zone);
       !s.ok()) {
     return s;
   }

@@ -1,45 +1,26 @@
 #pragma once
 
-// Free slots: times when a qualified practitioner is working and free for
-// the session and a suitable room is free for the session plus its
-// turnaround. Pure: the callers load calendars from the database.
+// Free slots: every start on a grid inside a practitioner's working hours
+// that the booking rules (booking_rules.h) accept with one of the context's
+// rooms. The search asks the same Decide a booking asks, so it offers
+// nothing a booking would refuse. Pure: the caller loads the context.
 
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
-#include "services/domain/schedule.h"
+#include "services/domain/booking_context.h"
 
 namespace clinicd::domain {
 
-// One practitioner's working time and what already blocks it (appointments,
-// time off, clinic closures).
-struct PractitionerCalendar {
-  std::string name;
-  std::vector<Interval> working;
-  std::vector<Interval> busy;
-};
-
-// One suitable room and what already blocks it.
-struct RoomCalendar {
-  std::string name;
-  std::vector<Interval> busy;
-};
-
-// What to look for.
+// Where to look, beyond what the context holds.
 struct SlotQuery {
-  // The practitioner's part of the session.
-  absl::Duration session;
-  // Extra time the room stays blocked after the session.
-  absl::Duration turnaround;
   // Slots start on this grid from the start of each working interval.
   absl::Duration step = absl::Minutes(15);
-  // No slot starts before this (now, or the patient's earliest eligible time).
+  // No slot starts before this (a bound the caller knows, such as the
+  // patient's earliest eligible time; the rules refuse earlier starts anyway).
   absl::Time not_before = absl::InfinitePast();
-  // When set, a slot must also pass this (e.g. the patient's spacing).
-  std::function<bool(absl::Time start)> allowed;
-  // Resume strictly after this (start, practitioner) key.
+  // Resume strictly after this (start, practitioner name) key.
   absl::Time after_start = absl::InfinitePast();
   std::string after_practitioner;
 };
@@ -53,12 +34,15 @@ struct FreeSlot {
 };
 
 // Up to `limit` slots by start time, then practitioner name; for each start
-// and practitioner the first free room (rooms in the given order).
-std::vector<FreeSlot> FindFreeSlots(const SlotQuery& query,
-                                    const std::vector<PractitionerCalendar>& practitioners,
-                                    const std::vector<RoomCalendar>& rooms, size_t limit);
+// and practitioner the first room (in the context's order) the rules accept.
+// Stops as soon as it has `limit`: candidates are visited in that order.
+std::vector<FreeSlot> FindFreeSlots(const BookingContext& context, const SlotQuery& query,
+                                    size_t limit);
 
-// True when `interval` overlaps none of `busy`.
-bool IsFree(const std::vector<Interval>& busy, const Interval& interval);
+// The earliest time at or after `from` the patient's spacing and screening
+// allow a treatment session (InfiniteFuture when screening blocks with no
+// end in sight); `from` without a patient or for a consultation. Every
+// earlier time is refused by the rules, so a search may start there.
+absl::Time EarliestEligible(const BookingContext& context, absl::Time from);
 
 }  // namespace clinicd::domain

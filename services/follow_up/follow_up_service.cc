@@ -27,21 +27,13 @@ constexpr int kDefaultSlots = 20;
 constexpr int kMaxSlots = 100;
 // A snooze longer than this is a dismissal in disguise.
 constexpr absl::Duration kLongestSnooze = absl::Hours(24 * 366);
-// The longest range SearchAvailability takes at once, in days.
+// The most local days one search context covers (SearchAvailability's limit).
 constexpr int kSearchDays = 31;
 // When a session's window has already closed, slots are offered from now
 // for this long.
 constexpr absl::Duration kOverdueSearch = absl::Hours(24 * 14);
 
 bool Blank(const std::string& text) { return text.find_first_not_of(" \t\n") == std::string::npos; }
-
-google::type::Date ToDate(absl::CivilDay day) {
-  google::type::Date date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
-  return date;
-}
 
 absl::Status RequireOpenRecall(const v1::Recall& recall, absl::Time now, absl::string_view what) {
   const v1::RecallState state = EffectiveRecallState(recall, now);
@@ -155,34 +147,40 @@ absl::StatusOr<v1::PlanNextSessionResponse> FollowUpServiceImpl::PlanNext(
   const absl::Time now = principal.now;
   const absl::Time opens = std::max(now, FromProtoTime(next->window_start_time()));
   absl::Time closes = FromProtoTime(next->window_end_time());
-  if (closes <= opens) closes = opens + kOverdueSearch;
-  v1::SearchAvailabilityRequest search;
-  search.set_parent(absl::StrCat("clinics/", (*ids)[0]));
-  search.set_treatment_type(series.treatment_type());
-  search.set_patient(series.patient());
-  const int wanted = request.max_slots() == 0 ? kDefaultSlots : request.max_slots();
-  // The search takes whole local days, at most kSearchDays at a time; slots
-  // outside the window's exact bounds on its first and last day are dropped.
+  booking::SearchScope scope;
+  scope.patient = series.patient();
+  scope.series = series.name();
+  if (closes <= opens) {
+    closes = opens + kOverdueSearch;
+    // Booking past a closed window needs a clinician's override: these
+    // slots are the ones that booking with it accepts.
+    scope.overrides = {"SERIES_WINDOW_CLOSED"};
+  }
+  const v1::TreatmentType* type = registry_.FindTreatmentType(series.treatment_type());
+  if (type == nullptr) {
+    return ErrorWithReason(absl::StatusCode::kFailedPrecondition, "TREATMENT_TYPE_UNAVAILABLE",
+                           absl::StrCat(series.treatment_type(),
+                                        " is not provided by any loaded plugin"));
+  }
+  const size_t wanted = request.max_slots() == 0 ? kDefaultSlots : request.max_slots();
+  // One context per kSearchDays local days; the booking rules decide each
+  // slot, and the walk stops at the window's end.
   const absl::CivilDay last_day = absl::ToCivilDay(closes, zone);
+  domain::SlotQuery query;
+  query.not_before = opens;
   for (absl::CivilDay from = absl::ToCivilDay(opens, zone);
-       from <= last_day && response.slots_size() < wanted; from += kSearchDays) {
-    *search.mutable_start_date() = ToDate(from);
-    *search.mutable_end_date() = ToDate(std::min(last_day, from + (kSearchDays - 1)));
-    std::string page_token;
-    do {
-      search.set_page_size(wanted);
-      search.set_page_token(page_token);
-      absl::StatusOr<v1::SearchAvailabilityResponse> found =
-          booking::SearchAvailability(db_, registry_, principal, search, now);
-      if (!found.ok()) return found.status();
-      for (const v1::Slot& slot : found->slots()) {
-        const absl::Time start = FromProtoTime(slot.start_time());
-        if (start < opens || start > closes) continue;
-        if (response.slots_size() == wanted) break;
-        *response.add_slots() = slot;
-      }
-      page_token = found->next_page_token();
-    } while (!page_token.empty() && response.slots_size() < wanted);
+       from <= last_day && static_cast<size_t>(response.slots_size()) < wanted;
+       from += kSearchDays) {
+    scope.first = from;
+    scope.last = std::min(last_day, from + (kSearchDays - 1));
+    absl::StatusOr<booking::FoundSlots> found =
+        booking::FindSlots(db_, registry_, (*ids)[0], *type, scope, query, now,
+                           wanted - static_cast<size_t>(response.slots_size()));
+    if (!found.ok()) return found.status();
+    for (const domain::FreeSlot& slot : found->slots) {
+      if (slot.start > closes) break;
+      *response.add_slots() = booking::ToSlot(slot);
+    }
   }
   return response;
 }

@@ -3,28 +3,24 @@
 #include "absl/strings/str_cat.h"
 #include "clinicd/protocol_rules.h"
 #include "services/common/proto_time.h"
+#include "services/store/booking_queries.h"
 
 namespace clinicd::follow_up {
-
-using clinic::v1::AppointmentState;
 
 absl::StatusOr<std::vector<TakenSession>> LoadTakenSessions(store::Transaction& tx,
                                                             const std::string& clinic_id,
                                                             const std::string& series_id,
                                                             const std::string& exclude_appointment) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "SELECT id, state, start_time FROM appointments WHERE series_id = ?1 AND clinic_id = ?2 "
-      "AND state IN (1, 2, 3) AND id != ?3 ORDER BY start_time, id");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, series_id).BindText(2, clinic_id).BindText(3, exclude_appointment);
+  absl::StatusOr<std::vector<store::SeriesSessionRow>> rows =
+      store::SeriesSessions(tx, clinic_id, series_id, exclude_appointment);
+  if (!rows.ok()) return rows.status();
   std::vector<TakenSession> taken;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return taken;
-    taken.push_back({absl::StrCat("clinics/", clinic_id, "/appointments/", stmt->ColumnText(0)),
-                     static_cast<AppointmentState>(stmt->ColumnInt(1)), stmt->ColumnTime(2)});
+  taken.reserve(rows->size());
+  for (const store::SeriesSessionRow& row : *rows) {
+    taken.push_back({absl::StrCat("clinics/", clinic_id, "/appointments/", row.id), row.state,
+                     row.start});
   }
+  return taken;
 }
 
 const clinic::v1::Indication* FindIndication(const clinic::v1::TreatmentType& type,
