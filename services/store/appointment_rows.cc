@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
+#include "services/store/keyset_statement.h"
 
 namespace clinicd::store {
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/store/keyset_statement.h"
 #include "services/store/stored_values.h"
 
 namespace clinicd::store {

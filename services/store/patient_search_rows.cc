@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/store/keyset_statement.h"
 
 namespace clinicd::store {
 
@@ -41,16 +42,7 @@ absl::StatusOr<KeysetPage<ResourceRow>> SearchPatientRows(Transaction& tx,
     stmt->BindNull(3).BindNull(4);
   }
   stmt->BindText(5, term);
-  KeysetPage<ResourceRow> page;
-  absl::Status status = ReadKeysetPage(
-      *stmt, limit,
-      [&]() -> absl::StatusOr<std::vector<std::string>> {
-        page.items.push_back({stmt->ColumnText(0), stmt->ColumnInt(1), stmt->ColumnBlob(2)});
-        return std::vector<std::string>{stmt->ColumnText(3), stmt->ColumnText(0)};
-      },
-      page.next_after);
-  if (!status.ok()) return status;
-  return page;
+  return ReadResourceRowPage(*stmt, limit);
 }
 
 }  // namespace clinicd::store

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/proto_time.h"
 #include "services/common/resource_name.h"
+#include "services/store/keyset_statement.h"
 #include "services/store/stored_values.h"
 
 namespace clinicd::store {

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "services/store/keyset_statement.h"
+
 namespace clinicd::store {
 
 absl::StatusOr<KeysetPage<ResourceRow>> ListSeriesRows(Transaction& tx,

@@ -86,6 +86,7 @@ TEST_F(RecallRowsTest, APageEndsWithTheKeyTheNextStartsAfter) {
   std::vector<std::string> next;
   EXPECT_EQ(Page(clinic::v1::RECALL_VIEW_UPCOMING, "", {}, 2, &next), (Ids{"r0", "r1"}));
   ASSERT_EQ(next.size(), 2u);
+  EXPECT_EQ(next[0], std::to_string(absl::ToUnixMicros(now_ + absl::Hours(2))));
   EXPECT_EQ(next[1], "r1");
   EXPECT_EQ(Page(clinic::v1::RECALL_VIEW_UPCOMING, "", next, 2, &next), Ids{"r2"});
   EXPECT_TRUE(next.empty()) << "the last page has no next key";

@@ -1,9 +1,8 @@
-#include "services/store/keyset_page.h"
+#include "services/store/keyset_statement.h"
 
 #include <cstdint>
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 
 namespace clinicd::store {
 
@@ -40,7 +39,8 @@ absl::StatusOr<KeysetPage<ResourceRow>> ReadResourceRowPage(Statement& stmt, int
       stmt, limit,
       [&]() -> absl::StatusOr<std::vector<std::string>> {
         page.items.push_back({stmt.ColumnText(0), stmt.ColumnInt(1), stmt.ColumnBlob(2)});
-        return std::vector<std::string>{absl::StrCat(stmt.ColumnInt(3)), stmt.ColumnText(0)};
+        // An INTEGER order value reads as its decimal text, as page keys hold it.
+        return std::vector<std::string>{stmt.ColumnText(3), stmt.ColumnText(0)};
       },
       page.next_after);
   if (!status.ok()) return status;
