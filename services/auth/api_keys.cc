@@ -8,6 +8,7 @@
 #include "services/common/digest.h"
 #include "services/common/errors.h"
 #include "services/common/ids.h"
+#include "services/store/api_key_rows.h"
 
 namespace clinicd::auth {
 namespace {
@@ -23,20 +24,14 @@ absl::StatusOr<std::string> RandomBytes(int count) {
   return bytes;
 }
 
-// Loads the clinic list of key `key_id` into `principal`.
-absl::Status LoadClinics(store::Transaction& tx, absl::string_view key_id,
-                         Principal& principal) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "SELECT clinic_id FROM api_key_clinics WHERE key_id = ?1 "
-      "ORDER BY clinic_id");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, key_id);
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
-    principal.clinic_ids.push_back(stmt->ColumnText(0));
-  }
+// The principal a stored key acts as, once its role is known.
+Principal PrincipalOf(const store::ApiKeyRow& key, Role role) {
+  Principal principal;
+  principal.key_id = key.key_id;
+  principal.role = role;
+  principal.all_clinics = key.all_clinics;
+  principal.clinic_ids = key.clinic_ids;
+  return principal;
 }
 
 }  // namespace
@@ -49,31 +44,15 @@ absl::StatusOr<NewApiKey> CreateApiKey(store::Database& db, Role role,
   NewApiKey key;
   key.key_id = absl::StrCat("key_", NewResourceId());
   key.secret = absl::StrCat(kSecretPrefix, absl::WebSafeBase64Escape(*random));
+  store::ApiKeyRow row;
+  row.key_id = key.key_id;
+  row.role = std::string(RoleName(role));
+  row.all_clinics = clinic_ids.empty();
+  row.clinic_ids = clinic_ids;
+  row.description = std::string(description);
   absl::Status status = db.Write([&](store::Transaction& tx) -> absl::Status {
-    absl::StatusOr<store::Statement> insert = tx.Prepare(
-        "INSERT INTO api_keys (key_id, secret_sha256, role, all_clinics, "
-        "description, create_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!insert.ok()) return insert.status();
-    insert->BindText(1, key.key_id)
-        .BindBlob(2, Sha256(key.secret))
-        .BindText(3, RoleName(role))
-        .Bind(4, clinic_ids.empty() ? 1 : 0)
-        .BindText(5, description)
-        .Bind(6, absl::Now());
-    if (absl::Status s = insert->Run(); !s.ok()) return s;
-    for (const std::string& clinic_id : clinic_ids) {
-      absl::StatusOr<store::Statement> link = tx.Prepare(
-          "INSERT INTO api_key_clinics (key_id, clinic_id) VALUES (?1, ?2)");
-      if (!link.ok()) return link.status();
-      link->BindText(1, key.key_id).BindText(2, clinic_id);
-      absl::Status s = link->Run();
-      if (absl::IsFailedPrecondition(s)) {
-        return absl::NotFoundError(
-            absl::StrCat("clinic `", clinic_id, "` does not exist"));
-      }
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
+    row.create_time = absl::Now();
+    return store::InsertApiKey(tx, row, Sha256(key.secret));
   });
   if (!status.ok()) return status;
   return key;
@@ -81,47 +60,30 @@ absl::StatusOr<NewApiKey> CreateApiKey(store::Database& db, Role role,
 
 absl::Status RevokeApiKey(store::Database& db, absl::string_view key_id) {
   return db.Write([&](store::Transaction& tx) -> absl::Status {
-    absl::StatusOr<store::Statement> stmt = tx.Prepare(
-        "UPDATE api_keys SET revoke_time = ?2 "
-        "WHERE key_id = ?1 AND revoke_time IS NULL");
-    if (!stmt.ok()) return stmt.status();
-    stmt->BindText(1, key_id).Bind(2, absl::Now());
-    if (absl::Status s = stmt->Run(); !s.ok()) return s;
-    if (tx.Changes() == 0) {
-      return absl::NotFoundError(
-          absl::StrCat("no live API key with id `", key_id, "`"));
+    absl::StatusOr<bool> revoked = store::RevokeApiKeyRow(tx, key_id, absl::Now());
+    if (!revoked.ok()) return revoked.status();
+    if (!*revoked) {
+      return absl::NotFoundError(absl::StrCat("no live API key with id `", key_id, "`"));
     }
     return absl::OkStatus();
   });
 }
 
 absl::StatusOr<std::vector<ApiKeyInfo>> ListApiKeys(const store::Database& db) {
-  std::vector<ApiKeyInfo> keys;
+  absl::StatusOr<std::vector<store::ApiKeyRow>> rows;
   absl::Status status = db.Read([&](store::Transaction& tx) -> absl::Status {
-    absl::StatusOr<store::Statement> stmt = tx.Prepare(
-        "SELECT key_id, role, all_clinics, description, create_time, "
-        "revoke_time IS NOT NULL FROM api_keys ORDER BY key_id");
-    if (!stmt.ok()) return stmt.status();
-    while (true) {
-      absl::StatusOr<bool> row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      ApiKeyInfo info;
-      info.principal.key_id = stmt->ColumnText(0);
-      info.principal.role = ParseRole(stmt->ColumnText(1)).value_or(Role::kIntegration);
-      info.principal.all_clinics = stmt->ColumnInt(2) != 0;
-      info.description = stmt->ColumnText(3);
-      info.create_time = stmt->ColumnTime(4);
-      info.revoked = stmt->ColumnInt(5) != 0;
-      keys.push_back(std::move(info));
-    }
-    for (ApiKeyInfo& info : keys) {
-      absl::Status s = LoadClinics(tx, info.principal.key_id, info.principal);
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
+    rows = store::ListApiKeyRows(tx);
+    return rows.status();
   });
   if (!status.ok()) return status;
+  std::vector<ApiKeyInfo> keys;
+  for (const store::ApiKeyRow& row : *rows) {
+    ApiKeyInfo& info = keys.emplace_back();
+    info.principal = PrincipalOf(row, ParseRole(row.role).value_or(Role::kIntegration));
+    info.description = row.description;
+    info.create_time = row.create_time;
+    info.revoked = row.revoked;
+  }
   return keys;
 }
 
@@ -131,44 +93,26 @@ absl::StatusOr<Principal> AuthenticateSecret(const store::Database& db,
       absl::StatusCode::kUnauthenticated, "INVALID_API_KEY",
       "the API key is not valid or has been revoked");
   if (!absl::StartsWith(secret, kSecretPrefix)) return invalid;
-  Principal principal;
-  bool found = false;
+  absl::StatusOr<std::optional<store::ApiKeyRow>> row;
   absl::Status status = db.Read([&](store::Transaction& tx) -> absl::Status {
-    absl::StatusOr<store::Statement> stmt = tx.Prepare(
-        "SELECT key_id, role, all_clinics FROM api_keys "
-        "WHERE secret_sha256 = ?1 AND revoke_time IS NULL");
-    if (!stmt.ok()) return stmt.status();
-    stmt->BindBlob(1, Sha256(secret));
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
-    std::optional<Role> role = ParseRole(stmt->ColumnText(1));
-    if (!role) return absl::InternalError("API key row has an unknown role");
-    found = true;
-    principal.key_id = stmt->ColumnText(0);
-    principal.role = *role;
-    principal.all_clinics = stmt->ColumnInt(2) != 0;
-    return LoadClinics(tx, principal.key_id, principal);
+    row = store::FindLiveApiKey(tx, Sha256(secret));
+    return row.status();
   });
   if (!status.ok()) return status;
-  if (!found) return invalid;
-  return principal;
+  if (!row->has_value()) return invalid;
+  std::optional<Role> role = ParseRole((*row)->role);
+  if (!role) return absl::InternalError("API key row has an unknown role");
+  return PrincipalOf(**row, *role);
 }
 
 absl::Status CheckKeyStillValid(const store::Database& db, absl::string_view key_id) {
-  bool live = false;
+  absl::StatusOr<bool> live;
   absl::Status status = db.Read([&](store::Transaction& tx) -> absl::Status {
-    absl::StatusOr<store::Statement> stmt =
-        tx.Prepare("SELECT 1 FROM api_keys WHERE key_id = ?1 AND revoke_time IS NULL");
-    if (!stmt.ok()) return stmt.status();
-    stmt->BindText(1, key_id);
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    live = *row;
-    return absl::OkStatus();
+    live = store::IsApiKeyLive(tx, key_id);
+    return live.status();
   });
   if (!status.ok()) return status;
-  if (live) return absl::OkStatus();
+  if (*live) return absl::OkStatus();
   return ErrorWithReason(absl::StatusCode::kUnauthenticated, "API_KEY_REVOKED",
                          "the API key of this call has been revoked",
                          {{"key_id", std::string(key_id)}});

@@ -10,6 +10,7 @@
 #include "services/domain/clearance.h"
 #include "services/domain/clearance_refusal.h"
 #include "services/resources/load_resource.h"
+#include "services/store/consent_rows.h"
 #include "services/store/tables.h"
 
 namespace clinicd::consent {
@@ -21,34 +22,14 @@ absl::StatusOr<domain::ClearanceInput> LoadClearanceFacts(
   domain::ClearanceInput input;
   input.type = &type;
   input.time = time;
-  absl::StatusOr<store::Statement> consents = tx.Prepare(
-      "SELECT data FROM consents WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND treatment_type = ?3 ORDER BY sign_time");
+  absl::StatusOr<std::vector<clinic::v1::Consent>> consents =
+      store::ConsentsFor(tx, clinic_id, patient_id, type.name());
   if (!consents.ok()) return consents.status();
-  consents->BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type.name());
-  while (true) {
-    absl::StatusOr<bool> row = consents->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    clinic::v1::Consent consent;
-    if (!consent.ParseFromString(consents->ColumnBlob(0))) {
-      return absl::InternalError("a stored consent is corrupt");
-    }
-    input.consents.push_back(std::move(consent));
-  }
-  absl::StatusOr<store::Statement> screenings = tx.Prepare(
-      "SELECT data FROM screenings WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND treatment_type = ?3 ORDER BY create_time, id");
+  input.consents = *std::move(consents);
+  absl::StatusOr<std::vector<clinic::v1::Screening>> screenings =
+      store::ScreeningsFor(tx, clinic_id, patient_id, type.name());
   if (!screenings.ok()) return screenings.status();
-  screenings->BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type.name());
-  while (true) {
-    absl::StatusOr<bool> row = screenings->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    clinic::v1::Screening screening;
-    if (!screening.ParseFromString(screenings->ColumnBlob(0))) {
-      return absl::InternalError("a stored screening is corrupt");
-    }
+  for (clinic::v1::Screening& screening : *screenings) {
     // A review speaks for every screening before it: those need no evaluation.
     if (screening.has_review()) input.screenings.clear();
     input.screenings.push_back(std::move(screening));

@@ -8,6 +8,7 @@
 #include "services/resources/load_resource.h"
 #include "services/resources/resource_fields.h"
 #include "services/store/tables.h"
+#include "services/store/treatment_history_rows.h"
 
 namespace clinicd::consent {
 namespace {
@@ -23,21 +24,11 @@ std::string TreatmentOf(const clinic::v1::Consent& consent) {
 absl::StatusOr<std::vector<clinic::v1::Appointment>> FlagFutureAppointments(
     store::Transaction& tx, const std::string& clinic_id, const std::string& patient_id,
     const std::string& type, absl::Time now) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "SELECT id, revision, data FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND treatment_type = ?3 AND state = 1 AND visit_kind = 1 AND start_time > ?4 "
-      "ORDER BY start_time");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type).Bind(4, now);
-  std::vector<store::ResourceRow> rows;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    rows.push_back({stmt->ColumnText(0), stmt->ColumnInt(1), stmt->ColumnBlob(2)});
-  }
+  absl::StatusOr<std::vector<store::ResourceRow>> rows =
+      store::BookedSessionsAfter(tx, {clinic_id, patient_id, type}, now);
+  if (!rows.ok()) return rows.status();
   std::vector<clinic::v1::Appointment> flagged;
-  for (store::ResourceRow& row : rows) {
+  for (store::ResourceRow& row : *rows) {
     clinic::v1::Appointment& appointment = flagged.emplace_back();
     if (!appointment.ParseFromString(row.data)) return absl::InternalError("corrupt appointment");
     appointment.set_consent_withdrawn(true);

@@ -12,7 +12,10 @@
 #include "services/domain/schedule.h"
 #include "services/resources/load_resource.h"
 #include "services/resources/resource_fields.h"
+#include "services/store/notification_rows.h"
+#include "services/store/recall_rows.h"
 #include "services/store/tables.h"
+#include "services/store/treatment_history_rows.h"
 
 namespace clinicd::follow_up {
 namespace {
@@ -20,52 +23,14 @@ namespace {
 using clinic::v1::Recall;
 using clinic::v1::RecallState;
 
-std::vector<store::Column> RecallColumns(const Recall& recall) {
-  return {{"patient_id", LastIdOf(recall.patient())},
-          {"series_id", LastIdOf(recall.series())},
-          {"treatment_type", recall.treatment_type()},
-          {"state", static_cast<int64_t>(recall.state())},
-          {"due_time", ProtoTimeMicros(recall.due_time())},
-          {"lapse_time", ProtoTimeMicros(recall.lapse_time())}};
-}
-
-// A stored recall with its revision, for rewriting it.
-struct StoredRecall {
-  Recall recall;
-  int64_t revision = 0;
-  std::string id;
-};
-
-// The recalls of clinic `clinic_id` matching `where` (an SQL condition over
-// the recalls table with ?1 = clinic id and ?2.. = `params`).
-absl::StatusOr<std::vector<StoredRecall>> SelectRecalls(store::Transaction& tx,
-                                                        const std::string& where,
-                                                        const std::vector<std::string>& params,
-                                                        const std::string& clinic_id) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      absl::StrCat("SELECT id, revision, data FROM recalls WHERE clinic_id = ?1 AND ", where));
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id);
-  for (size_t i = 0; i < params.size(); ++i) stmt->BindText(2 + static_cast<int>(i), params[i]);
-  std::vector<StoredRecall> found;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return found;
-    StoredRecall& stored = found.emplace_back();
-    stored.id = stmt->ColumnText(0);
-    stored.revision = stmt->ColumnInt(1);
-    if (!stored.recall.ParseFromString(stmt->ColumnBlob(2))) {
-      return absl::InternalError(absl::StrCat("stored recall ", stored.id, " is corrupt"));
-    }
-  }
-}
+using store::StoredRecall;
 
 absl::Status Rewrite(store::Transaction& tx, const std::string& clinic_id, StoredRecall& stored,
                      absl::Time now) {
   *stored.recall.mutable_update_time() = ToProtoTime(now);
   store::ResourceRow row{stored.id, stored.revision, resources::StoredBytes(stored.recall)};
-  return store::UpdateRow(tx, store::kRecallsTable, {clinic_id}, row, RecallColumns(stored.recall));
+  return store::UpdateRow(tx, store::kRecallsTable, {clinic_id}, row,
+                          store::RecallColumns(stored.recall));
 }
 
 // The patient's first booked (or checked-in) appointment for `type` after
@@ -74,20 +39,11 @@ absl::StatusOr<std::string> FindMaintenanceBooking(store::Transaction& tx,
                                                    const std::string& clinic_id,
                                                    const clinic::v1::Series& series,
                                                    const std::string& type, absl::Time due) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "SELECT id FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND treatment_type = ?3 AND state IN (1, 2) AND visit_kind = 1 AND start_time >= ?4 "
-      "AND (series_id IS NULL OR series_id != ?5) ORDER BY start_time, id LIMIT 1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id)
-      .BindText(2, LastIdOf(series.patient()))
-      .BindText(3, type)
-      .Bind(4, due)
-      .BindText(5, LastIdOf(series.name()));
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::string();
-  return absl::StrCat("clinics/", clinic_id, "/appointments/", stmt->ColumnText(0));
+  absl::StatusOr<std::optional<std::string>> id = store::FirstSessionOutsideSeries(
+      tx, {clinic_id, LastIdOf(series.patient()), type}, due, LastIdOf(series.name()));
+  if (!id.ok()) return id.status();
+  if (!id->has_value()) return std::string();
+  return absl::StrCat("clinics/", clinic_id, "/appointments/", **id);
 }
 
 bool IsOpen(RecallState state) {
@@ -105,7 +61,7 @@ resources::ResourceKind<Recall> RecallKind() {
   kind.order = {"due_time", /*integer=*/true};
   kind.validate = [](store::Transaction&, absl::Time, const std::vector<std::string>&, const Recall*,
                      Recall&) { return absl::OkStatus(); };
-  kind.columns = RecallColumns;
+  kind.columns = store::RecallColumns;
   return kind;
 }
 
@@ -157,7 +113,7 @@ absl::StatusOr<std::string> CreateRecall(store::Transaction& tx,
   }
   store::ResourceRow row{id, 1, resources::StoredBytes(recall)};
   if (absl::Status s =
-          store::InsertRow(tx, store::kRecallsTable, {clinic_id}, row, RecallColumns(recall));
+          store::InsertRow(tx, store::kRecallsTable, {clinic_id}, row, store::RecallColumns(recall));
       !s.ok()) {
     return s;
   }
@@ -187,9 +143,8 @@ absl::StatusOr<std::string> CreateRecall(store::Transaction& tx,
 
 absl::Status SatisfyOpenRecalls(store::Transaction& tx, const std::string& clinic_id,
                                 const clinic::v1::Appointment& appointment, absl::Time now) {
-  absl::StatusOr<std::vector<StoredRecall>> open = SelectRecalls(
-      tx, "patient_id = ?2 AND treatment_type = ?3 AND state IN (1, 2)",
-      {LastIdOf(appointment.patient()), appointment.treatment_type()}, clinic_id);
+  absl::StatusOr<std::vector<StoredRecall>> open = store::OpenRecallsOf(
+      tx, clinic_id, LastIdOf(appointment.patient()), appointment.treatment_type());
   if (!open.ok()) return open.status();
   for (StoredRecall& stored : *open) {
     // A lapsed recall stays lapsed: the booking is a new start, not maintenance.
@@ -211,9 +166,8 @@ absl::Status SatisfyOpenRecalls(store::Transaction& tx, const std::string& clini
 
 absl::Status ReopenRecalls(store::Transaction& tx, const std::string& clinic_id,
                            const clinic::v1::Appointment& appointment, absl::Time now) {
-  absl::StatusOr<std::vector<StoredRecall>> satisfied = SelectRecalls(
-      tx, "patient_id = ?2 AND treatment_type = ?3 AND state = 3",
-      {LastIdOf(appointment.patient()), appointment.treatment_type()}, clinic_id);
+  absl::StatusOr<std::vector<StoredRecall>> satisfied = store::SatisfiedRecallsOf(
+      tx, clinic_id, LastIdOf(appointment.patient()), appointment.treatment_type());
   if (!satisfied.ok()) return satisfied.status();
   for (StoredRecall& stored : *satisfied) {
     if (stored.recall.appointment() != appointment.name()) continue;
@@ -258,36 +212,23 @@ absl::Status SnoozeNotices(store::Transaction& tx, const plugin_host::TreatmentR
   for (const clinicd::plugin::v1::ScheduledNotice& notice : schedule->notices()) {
     const absl::Time planned =
         domain::FirstSendableAtOrAfter(clinic.policy(), *zone, FromProtoTime(notice.send_time()));
-    absl::StatusOr<store::Statement> stmt = tx.Prepare(
-        "UPDATE notifications SET due_time = ?1, update_time = ?2 WHERE resource = ?3 "
-        "AND state = 'pending' AND substr(dedupe_key, 1, length(?4)) = ?4");
-    if (!stmt.ok()) return stmt.status();
-    stmt->Bind(1, std::max(planned, until))
-        .Bind(2, now)
-        .BindText(3, recall.name())
-        .BindText(4, absl::StrCat(recall.name(), "/", notice.message().id(), "/"));
-    if (absl::Status s = stmt->Run(); !s.ok()) return s;
+    if (absl::Status s = store::MovePendingNotification(tx, recall.name(), notice.message().id(),
+                                                        std::max(planned, until), now);
+        !s.ok()) {
+      return s;
+    }
   }
   return absl::OkStatus();
 }
 
 absl::StatusOr<int> AdvanceRecalls(store::Transaction& tx, absl::Time now) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "SELECT clinic_id, id FROM recalls WHERE (state = 1 AND due_time <= ?1) "
-      "OR (state IN (1, 2) AND lapse_time <= ?1)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, now);
-  std::vector<std::pair<std::string, std::string>> ids;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    ids.emplace_back(stmt->ColumnText(0), stmt->ColumnText(1));
-  }
-  for (const auto& [clinic_id, id] : ids) {
-    absl::StatusOr<std::vector<StoredRecall>> found = SelectRecalls(tx, "id = ?2", {id}, clinic_id);
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ids =
+      store::RecallsToAdvance(tx, now);
+  if (!ids.ok()) return ids.status();
+  for (const auto& [clinic_id, id] : *ids) {
+    absl::StatusOr<StoredRecall> found = store::LoadStoredRecall(tx, clinic_id, id);
     if (!found.ok()) return found.status();
-    StoredRecall& stored = found->front();
+    StoredRecall& stored = *found;
     const RecallState state = EffectiveRecallState(stored.recall, now);
     stored.recall.set_state(state);
     if (absl::Status s = Rewrite(tx, clinic_id, stored, now); !s.ok()) return s;
@@ -299,7 +240,7 @@ absl::StatusOr<int> AdvanceRecalls(store::Transaction& tx, absl::Time now) {
       }
     }
   }
-  return static_cast<int>(ids.size());
+  return static_cast<int>(ids->size());
 }
 
 }  // namespace clinicd::follow_up

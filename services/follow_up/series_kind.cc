@@ -10,6 +10,7 @@
 #include "services/outbox/outbox.h"
 #include "services/resources/load_resource.h"
 #include "services/store/tables.h"
+#include "services/store/treatment_history_rows.h"
 
 namespace clinicd::follow_up {
 namespace {
@@ -22,19 +23,11 @@ absl::StatusOr<std::string> ConsultedIndication(store::Transaction& tx,
                                                 const std::string& clinic_id,
                                                 const std::string& patient_id,
                                                 const std::string& type) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "SELECT data FROM appointments WHERE clinic_id = ?1 AND patient_id = ?2 "
-      "AND treatment_type = ?3 AND visit_kind = 2 AND state = 3 ORDER BY start_time DESC LIMIT 1");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id).BindText(2, patient_id).BindText(3, type);
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return std::string();
-  clinic::v1::Appointment consultation;
-  if (!consultation.ParseFromString(stmt->ColumnBlob(0))) {
-    return absl::InternalError("a stored appointment is corrupt");
-  }
-  const clinic::v1::ConsultationOutcome& outcome = consultation.consultation_outcome();
+  absl::StatusOr<std::optional<clinic::v1::Appointment>> consultation =
+      store::LatestCompletedConsultation(tx, {clinic_id, patient_id, type});
+  if (!consultation.ok()) return consultation.status();
+  if (!consultation->has_value()) return std::string();
+  const clinic::v1::ConsultationOutcome& outcome = (*consultation)->consultation_outcome();
   return outcome.suitable() ? outcome.indication() : std::string();
 }
 

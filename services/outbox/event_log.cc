@@ -4,7 +4,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "services/common/errors.h"
-#include "services/common/proto_time.h"
 #include "services/store/retention.h"
 
 namespace clinicd::outbox {
@@ -14,53 +13,17 @@ constexpr absl::string_view kCursorPrefix = "ev1-";
 
 }  // namespace
 
-absl::Status AppendEvent(store::Transaction& tx, const std::string& clinic_id,
-                         clinic::v1::EventKind kind, const std::string& resource,
-                         const std::string& patient, absl::Time time,
-                         const clinic::v1::RuleOverride* decision) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "INSERT INTO events (clinic_id, kind, resource, patient, event_time, rule_override) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!stmt.ok()) return stmt.status();
-  stmt->BindText(1, clinic_id)
-      .Bind(2, static_cast<int64_t>(kind))
-      .BindText(3, resource)
-      .BindText(4, patient)
-      .Bind(5, time);
-  if (decision != nullptr) {
-    stmt->BindBlob(6, decision->SerializeAsString());
-  } else {
-    stmt->BindNull(6);
-  }
-  return stmt->Run();
-}
-
 absl::StatusOr<std::vector<clinic::v1::Event>> ReadEvents(
     store::Transaction& tx, int64_t after, bool all_clinics,
     const std::vector<std::string>& clinic_ids, int limit) {
-  absl::StatusOr<store::Statement> stmt = tx.Prepare(
-      "SELECT seq, kind, resource, patient, event_time, rule_override FROM events WHERE seq > ?1 "
-      "AND (?2 OR clinic_id IN (SELECT value FROM json_each(?3))) ORDER BY seq LIMIT ?4");
-  if (!stmt.ok()) return stmt.status();
-  stmt->Bind(1, after)
-      .Bind(2, static_cast<int64_t>(all_clinics ? 1 : 0))
-      .BindTextList(3, clinic_ids)
-      .Bind(4, static_cast<int64_t>(limit));
+  absl::StatusOr<std::vector<store::SequencedEvent>> rows =
+      store::ReadEventRows(tx, after, all_clinics, clinic_ids, limit);
+  if (!rows.ok()) return rows.status();
   std::vector<clinic::v1::Event> events;
-  while (true) {
-    absl::StatusOr<bool> row = stmt->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    clinic::v1::Event& event = events.emplace_back();
-    event.set_cursor(EncodeCursor(stmt->ColumnInt(0)));
-    event.set_kind(static_cast<clinic::v1::EventKind>(stmt->ColumnInt(1)));
-    event.set_resource(stmt->ColumnText(2));
-    event.set_patient(stmt->ColumnText(3));
-    *event.mutable_event_time() = ToProtoTime(stmt->ColumnTime(4));
-    if (!stmt->ColumnIsNull(5) &&
-        !event.mutable_rule_override()->ParseFromString(stmt->ColumnBlob(5))) {
-      return absl::InternalError("a stored event's override is corrupt");
-    }
+  events.reserve(rows->size());
+  for (store::SequencedEvent& row : *rows) {
+    row.event.set_cursor(EncodeCursor(row.seq));
+    events.push_back(std::move(row.event));
   }
   return events;
 }

@@ -1,9 +1,8 @@
 #pragma once
 
-// The event feed's table: an append-only log of changes integrations follow
-// (NotificationService.WatchEvents). Events are appended in the transaction
-// of the change, so the feed holds exactly the committed changes, in commit
-// order: the single writer makes sequence numbers follow commit order.
+// The event feed integrations follow (NotificationService.WatchEvents): its
+// rows are the store's (store/event_rows.h); here are the cursors clients see
+// and where a read of the feed resumes.
 
 #include <cstdint>
 #include <optional>
@@ -13,16 +12,14 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "clinic/v1/notification_service.pb.h"
+#include "services/store/event_rows.h"
 #include "services/store/transaction.h"
 
 namespace clinicd::outbox {
 
-// Appends one event about `resource` in clinic `clinic_id`.
-// `decision` is a clinician's override the change carries, when any.
-absl::Status AppendEvent(store::Transaction& tx, const std::string& clinic_id,
-                         clinic::v1::EventKind kind, const std::string& resource,
-                         const std::string& patient, absl::Time time,
-                         const clinic::v1::RuleOverride* decision = nullptr);
+// Appends one event about a resource in a clinic, with the clinician's
+// override the change carries, when any (store/event_rows.h).
+using store::AppendEvent;
 
 // Up to `limit` events after sequence number `after`, oldest first, of the
 // clinics in `clinic_ids` (every clinic when `all_clinics`).

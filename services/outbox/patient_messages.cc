@@ -5,8 +5,8 @@
 #include "services/common/resource_name.h"
 #include "services/domain/quiet_hours.h"
 #include "services/domain/schedule.h"
-#include "services/outbox/outbox.h"
 #include "services/resources/load_resource.h"
+#include "services/store/notification_rows.h"
 #include "services/store/tables.h"
 
 namespace clinicd::outbox {
@@ -96,7 +96,7 @@ absl::Status PatientOutbox::Send(store::Transaction& tx, const PatientMessage& m
   for (NotificationChannel channel : kPatientChannels) {
     const std::string recipient = RecipientOn(patient_, channel);
     if (recipient.empty()) continue;
-    OutgoingMessage outgoing;
+    store::OutgoingNotification outgoing;
     outgoing.clinic_id = clinic_id_;
     outgoing.patient_id = patient_id_;
     outgoing.resource = message.resource;
@@ -105,10 +105,9 @@ absl::Status PatientOutbox::Send(store::Transaction& tx, const PatientMessage& m
     outgoing.recipient = recipient;
     outgoing.subject = message.subject;
     outgoing.body = channel == clinic::v1::NOTIFICATION_CHANNEL_SMS ? text : letter;
-    outgoing.dedupe_key =
-        absl::StrCat(message.resource, "/", message.message_id, "/", ChannelKey(channel));
+    outgoing.message_id = message.message_id;
     outgoing.due = due;
-    if (absl::Status s = Enqueue(tx, outgoing, now); !s.ok()) return s;
+    if (absl::Status s = store::QueueNotification(tx, outgoing, now); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -128,7 +127,7 @@ absl::Status SendClinicAlert(store::Transaction& tx, const clinic::v1::Clinic& c
                              const std::string& subject, const std::string& text,
                              absl::Time now) {
   if (clinic.email().empty()) return absl::OkStatus();
-  OutgoingMessage outgoing;
+  store::OutgoingNotification outgoing;
   outgoing.clinic_id = LastIdOf(clinic.name());
   outgoing.resource = resource;
   outgoing.kind = clinic::v1::NOTIFICATION_KIND_CLINIC_ALERT;
@@ -136,10 +135,10 @@ absl::Status SendClinicAlert(store::Transaction& tx, const clinic::v1::Clinic& c
   outgoing.recipient = clinic.email();
   outgoing.subject = subject;
   outgoing.body = absl::StrCat(text, "\n\n-- clinicd\n");
-  outgoing.dedupe_key = absl::StrCat(resource, "/", message_id, "/email");
+  outgoing.message_id = message_id;
   // Staff alerts are not held for the patients' quiet hours.
   outgoing.due = now;
-  return Enqueue(tx, outgoing, now);
+  return store::QueueNotification(tx, outgoing, now);
 }
 
 }  // namespace clinicd::outbox

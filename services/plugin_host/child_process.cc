@@ -51,7 +51,7 @@ class SpawnSettings final {
   SpawnSettings& operator=(const SpawnSettings&) = delete;
 
   // The child's descriptors and signals as RunChild documents them.
-  void Prepare(int report_fd) {
+  void SetUp(int report_fd) {
     posix_spawn_file_actions_addopen(&actions_, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions_, STDERR_FILENO, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions_, report_fd, kChildReportFd);
@@ -118,7 +118,7 @@ absl::StatusOr<ChildOutcome> RunChild(const std::vector<std::string>& argv,
   fcntl(read_end.get(), F_SETFL, fcntl(read_end.get(), F_GETFL) | O_NONBLOCK);
 
   SpawnSettings settings;
-  settings.Prepare(write_end.get());
+  settings.SetUp(write_end.get());
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);

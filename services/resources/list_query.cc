@@ -1,6 +1,5 @@
 #include "services/resources/list_query.h"
 
-#include "absl/strings/numbers.h"
 #include "services/common/pagination.h"
 #include "services/common/resource_name.h"
 
@@ -15,31 +14,10 @@ absl::StatusOr<std::string> ParseClinicParent(const auth::Principal& principal,
   return ids->front();
 }
 
-void BindPageKey(store::Statement& stmt, int index, const std::vector<std::string>& after) {
-  int64_t order_value = 0;
-  if (after.size() == 2 && absl::SimpleAtoi(after[0], &order_value)) {
-    stmt.Bind(index, order_value).BindText(index + 1, after[1]);
-  } else {
-    stmt.BindNull(index).BindNull(index + 1);
-  }
-}
-
-absl::Status ReadPage(store::Statement& stmt, int limit, absl::string_view fingerprint,
-                      absl::FunctionRef<absl::StatusOr<std::vector<std::string>>()> read_row,
-                      std::string* next_page_token) {
-  std::vector<std::string> last_key;
-  for (int read = 0;; ++read) {
-    absl::StatusOr<bool> row = stmt.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
-    if (read == limit) {
-      *next_page_token = EncodePageToken(last_key, fingerprint);
-      return absl::OkStatus();
-    }
-    absl::StatusOr<std::vector<std::string>> key = read_row();
-    if (!key.ok()) return key.status();
-    last_key = *std::move(key);
-  }
+std::string NextPageToken(const std::vector<std::string>& next_after,
+                          absl::string_view fingerprint) {
+  if (next_after.empty()) return std::string();
+  return EncodePageToken(next_after, fingerprint);
 }
 
 }  // namespace clinicd::resources

@@ -195,9 +195,9 @@ void BM_ClaimAndAckTen(benchmark::State& state) {
         message.recipient = "anna@example.org";
         message.subject = "Your appointment is tomorrow";
         message.body = std::string(600, 'x');
-        message.dedupe_key = absl::StrCat("bench/", queued);
+        message.message_id = absl::StrCat("bench/", queued);
         message.due = now - absl::Seconds(1);
-        if (absl::Status s = outbox::Enqueue(tx, message, now); !s.ok()) return s;
+        if (absl::Status s = outbox::QueueNotification(tx, message, now); !s.ok()) return s;
       }
       return absl::OkStatus();
     }), "queueing");

@@ -304,6 +304,9 @@ TEST_F(NotificationClaimsTest, DeliveredIsFinalAndRepeatingItsAckIsHarmless) {
   status = Ack(delivered.name(), delivered.lease_id(), clinic::v1::DELIVERY_RESULT_FAILED);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ReasonOf(status), "LEASE_NOT_HELD");
+  // The state is named in the words the API has always used.
+  EXPECT_EQ(MetadataOf(status)["state"], "delivered");
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("already acknowledged as delivered"));
   EXPECT_EQ(Listed(delivered.name()).state(), clinic::v1::NOTIFICATION_STATE_DELIVERED);
 
   // The others' leases expire and they come back; the delivered one never does.

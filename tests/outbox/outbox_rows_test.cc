@@ -1,4 +1,4 @@
-// The outbox's rows: a dedupe key is a message's identity (queued once,
+// The outbox's rows (store/notification_rows.h): a dedupe key is a message's identity (queued once,
 // revived rather than copied after a cancel), cancelling reaches leased
 // messages but not delivered ones, and a hold moves only earlier pending ones.
 
@@ -20,7 +20,7 @@ class OutboxRowsTest : public test_util::MigratedStoreTest {
     InsertBareClinic("c1");
   }
 
-  OutgoingMessage Message(const std::string& key, absl::Time due) const {
+  OutgoingMessage Message(const std::string& message_id, absl::Time due) const {
     OutgoingMessage message;
     message.clinic_id = "c1";
     message.resource = "clinics/c1/appointments/a1";
@@ -29,7 +29,7 @@ class OutboxRowsTest : public test_util::MigratedStoreTest {
     message.recipient = "anna@example.org";
     message.subject = "Tomorrow";
     message.body = "See you tomorrow";
-    message.dedupe_key = key;
+    message.message_id = message_id;
     message.due = due;
     return message;
   }
@@ -38,14 +38,20 @@ class OutboxRowsTest : public test_util::MigratedStoreTest {
     return db_->Write([&](store::Transaction& tx) { return fn(tx); });
   }
 
-  std::string StateOf(const std::string& key) const {
-    return store::ReadText(*db_, absl::StrCat("SELECT state FROM notifications WHERE dedupe_key = '",
-                                              key, "'"));
+  // The dedupe key of message `message_id` by e-mail, as Message queues it.
+  static std::string KeyOf(const std::string& message_id) {
+    return store::NotificationDedupeKey("clinics/c1/appointments/a1", message_id,
+                                        clinic::v1::NOTIFICATION_CHANNEL_EMAIL);
   }
 
-  int64_t DueOf(const std::string& key) const {
+  std::string StateOf(const std::string& message_id) const {
+    return store::ReadText(*db_, absl::StrCat("SELECT state FROM notifications WHERE dedupe_key = '",
+                                              KeyOf(message_id), "'"));
+  }
+
+  int64_t DueOf(const std::string& message_id) const {
     return store::ReadInt(*db_, absl::StrCat("SELECT due_time FROM notifications WHERE dedupe_key = '",
-                                             key, "'"));
+                                             KeyOf(message_id), "'"));
   }
 
   const absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
@@ -53,10 +59,10 @@ class OutboxRowsTest : public test_util::MigratedStoreTest {
 
 TEST_F(OutboxRowsTest, TheSameDedupeKeyIsQueuedOnce) {
   ASSERT_OK(Write([&](store::Transaction& tx) {
-    return Enqueue(tx, Message("k1", now_ + absl::Hours(1)), now_);
+    return QueueNotification(tx, Message("k1", now_ + absl::Hours(1)), now_);
   }));
   ASSERT_OK(Write([&](store::Transaction& tx) {
-    return Enqueue(tx, Message("k1", now_ + absl::Hours(5)), now_);
+    return QueueNotification(tx, Message("k1", now_ + absl::Hours(5)), now_);
   }));
   EXPECT_EQ(CountRows("notifications"), 1);
   EXPECT_EQ(DueOf("k1"), absl::ToUnixMicros(now_ + absl::Hours(1)))
@@ -65,7 +71,7 @@ TEST_F(OutboxRowsTest, TheSameDedupeKeyIsQueuedOnce) {
 
 TEST_F(OutboxRowsTest, ACancelledMessageIsRevivedWithItsNewTime) {
   ASSERT_OK(Write([&](store::Transaction& tx) {
-    return Enqueue(tx, Message("k1", now_ + absl::Hours(1)), now_);
+    return QueueNotification(tx, Message("k1", now_ + absl::Hours(1)), now_);
   }));
   ASSERT_OK(Write([&](store::Transaction& tx) {
     return CancelUndelivered(tx, "clinics/c1/appointments/a1", clinic::v1::NOTIFICATION_KIND_UNSPECIFIED,
@@ -73,7 +79,7 @@ TEST_F(OutboxRowsTest, ACancelledMessageIsRevivedWithItsNewTime) {
   }));
   EXPECT_EQ(StateOf("k1"), "cancelled");
   ASSERT_OK(Write([&](store::Transaction& tx) {
-    return Enqueue(tx, Message("k1", now_ + absl::Hours(3)), now_);
+    return QueueNotification(tx, Message("k1", now_ + absl::Hours(3)), now_);
   }));
   EXPECT_EQ(CountRows("notifications"), 1);
   EXPECT_EQ(StateOf("k1"), "pending");
@@ -83,13 +89,14 @@ TEST_F(OutboxRowsTest, ACancelledMessageIsRevivedWithItsNewTime) {
 TEST_F(OutboxRowsTest, CancellingTakesPendingAndLeasedButLeavesDeliveredAlone) {
   ASSERT_OK(Write([&](store::Transaction& tx) -> absl::Status {
     for (const char* key : {"pending", "leased", "delivered"}) {
-      if (absl::Status s = Enqueue(tx, Message(key, now_), now_); !s.ok()) return s;
+      if (absl::Status s = QueueNotification(tx, Message(key, now_), now_); !s.ok()) return s;
     }
     return absl::OkStatus();
   }));
-  ASSERT_OK(store::ExecWrite(*db_,
-                             "UPDATE notifications SET state = dedupe_key "
-                             "WHERE dedupe_key IN ('leased', 'delivered')"));
+  for (const char* state : {"leased", "delivered"}) {
+    ASSERT_OK(store::ExecWrite(*db_, absl::StrCat("UPDATE notifications SET state = '", state,
+                                                  "' WHERE dedupe_key = '", KeyOf(state), "'")));
+  }
   ASSERT_OK(Write([&](store::Transaction& tx) {
     return CancelUndelivered(tx, "clinics/c1/appointments/a1",
                          clinic::v1::NOTIFICATION_KIND_APPOINTMENT_REMINDER, now_);
@@ -103,8 +110,8 @@ TEST_F(OutboxRowsTest, CancellingOneKindKeepsTheOthers) {
   ASSERT_OK(Write([&](store::Transaction& tx) -> absl::Status {
     OutgoingMessage aftercare = Message("aftercare", now_);
     aftercare.kind = clinic::v1::NOTIFICATION_KIND_AFTERCARE;
-    if (absl::Status s = Enqueue(tx, aftercare, now_); !s.ok()) return s;
-    if (absl::Status s = Enqueue(tx, Message("reminder", now_), now_); !s.ok()) return s;
+    if (absl::Status s = QueueNotification(tx, aftercare, now_); !s.ok()) return s;
+    if (absl::Status s = QueueNotification(tx, Message("reminder", now_), now_); !s.ok()) return s;
     return CancelUndelivered(tx, "clinics/c1/appointments/a1",
                          clinic::v1::NOTIFICATION_KIND_APPOINTMENT_REMINDER, now_);
   }));
@@ -114,10 +121,10 @@ TEST_F(OutboxRowsTest, CancellingOneKindKeepsTheOthers) {
 
 TEST_F(OutboxRowsTest, ReviveOnlyBringsBackMessagesStillAhead) {
   ASSERT_OK(Write([&](store::Transaction& tx) -> absl::Status {
-    if (absl::Status s = Enqueue(tx, Message("past", now_ - absl::Hours(1)), now_); !s.ok()) {
+    if (absl::Status s = QueueNotification(tx, Message("past", now_ - absl::Hours(1)), now_); !s.ok()) {
       return s;
     }
-    if (absl::Status s = Enqueue(tx, Message("future", now_ + absl::Hours(1)), now_); !s.ok()) {
+    if (absl::Status s = QueueNotification(tx, Message("future", now_ + absl::Hours(1)), now_); !s.ok()) {
       return s;
     }
     return CancelUndelivered(tx, "clinics/c1/appointments/a1",
@@ -134,10 +141,10 @@ TEST_F(OutboxRowsTest, ReviveOnlyBringsBackMessagesStillAhead) {
 TEST_F(OutboxRowsTest, HoldMovesOnlyPendingMessagesDueBeforeIt) {
   const absl::Time until = now_ + absl::Hours(24 * 30);
   ASSERT_OK(Write([&](store::Transaction& tx) -> absl::Status {
-    if (absl::Status s = Enqueue(tx, Message("soon", now_ + absl::Hours(1)), now_); !s.ok()) {
+    if (absl::Status s = QueueNotification(tx, Message("soon", now_ + absl::Hours(1)), now_); !s.ok()) {
       return s;
     }
-    if (absl::Status s = Enqueue(tx, Message("later", until + absl::Hours(1)), now_); !s.ok()) {
+    if (absl::Status s = QueueNotification(tx, Message("later", until + absl::Hours(1)), now_); !s.ok()) {
       return s;
     }
     return HoldUntil(tx, "clinics/c1/appointments/a1", until, now_);
@@ -146,10 +153,32 @@ TEST_F(OutboxRowsTest, HoldMovesOnlyPendingMessagesDueBeforeIt) {
   EXPECT_EQ(DueOf("later"), absl::ToUnixMicros(until + absl::Hours(1)));
 }
 
-TEST(ChannelKeyTest, IsTheLowerCaseChannelName) {
-  EXPECT_EQ(ChannelKey(clinic::v1::NOTIFICATION_CHANNEL_EMAIL), "email");
-  EXPECT_EQ(ChannelKey(clinic::v1::NOTIFICATION_CHANNEL_SMS), "sms");
-  EXPECT_EQ(ChannelKey(clinic::v1::NOTIFICATION_CHANNEL_WEBHOOK), "webhook");
+TEST_F(OutboxRowsTest, MovingAMessageMovesItsPendingRowsOnEveryChannelOnly) {
+  const absl::Time later = now_ + absl::Hours(48);
+  ASSERT_OK(Write([&](store::Transaction& tx) -> absl::Status {
+    OutgoingMessage sms = Message("m1", now_ + absl::Hours(1));
+    sms.channel = clinic::v1::NOTIFICATION_CHANNEL_SMS;
+    for (const OutgoingMessage& message :
+         {Message("m1", now_ + absl::Hours(1)), sms, Message("m10", now_ + absl::Hours(1))}) {
+      if (absl::Status s = QueueNotification(tx, message, now_); !s.ok()) return s;
+    }
+    return store::MovePendingNotification(tx, "clinics/c1/appointments/a1", "m1", later, now_);
+  }));
+  EXPECT_EQ(DueOf("m1"), absl::ToUnixMicros(later));
+  EXPECT_EQ(store::ReadInt(*db_, "SELECT due_time FROM notifications WHERE dedupe_key = "
+                                 "'clinics/c1/appointments/a1/m1/sms'"),
+            absl::ToUnixMicros(later));
+  EXPECT_EQ(DueOf("m10"), absl::ToUnixMicros(now_ + absl::Hours(1)))
+      << "a message whose id merely starts the same stays put";
+}
+
+TEST(DedupeKeyTest, IsResourceMessageAndLowerCaseChannel) {
+  EXPECT_EQ(store::NotificationDedupeKey("clinics/c/recalls/r", "due-1",
+                                         clinic::v1::NOTIFICATION_CHANNEL_EMAIL),
+            "clinics/c/recalls/r/due-1/email");
+  EXPECT_EQ(store::NotificationDedupeKey("r", "m", clinic::v1::NOTIFICATION_CHANNEL_SMS), "r/m/sms");
+  EXPECT_EQ(store::NotificationDedupeKey("r", "m", clinic::v1::NOTIFICATION_CHANNEL_WEBHOOK),
+            "r/m/webhook");
 }
 
 }  // namespace
