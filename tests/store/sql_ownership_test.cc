@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,22 +22,6 @@ namespace clinicd::store {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Files another branch is moving to the store's typed functions right now
-// (the rules-function branch); this list goes once both branches are merged.
-const std::set<std::string>& AllowedForNow() {
-  static const auto* const files = new std::set<std::string>{
-      "services/booking/availability_query.cc", "services/booking/availability_query.h",
-      "services/booking/appointment_kind.cc",   "services/booking/appointment_kind.h",
-      "services/booking/booking_rules.cc",      "services/booking/booking_rules.h",
-      "services/booking/booking_service.cc",    "services/booking/booking_service.h",
-      "services/booking/consultation_rules.cc", "services/booking/consultation_rules.h",
-      "services/follow_up/course_rules.cc",     "services/follow_up/course_rules.h",
-      "services/follow_up/follow_up_service.cc", "services/follow_up/follow_up_service.h",
-      "services/follow_up/series_plan.cc",      "services/follow_up/series_plan.h",
-  };
-  return *files;
-}
 
 bool IsIdentifierChar(char c) { return absl::ascii_isalnum(c) || c == '_'; }
 
@@ -191,7 +174,6 @@ TEST(SqlOwnershipTest, OnlyTheStoreSpellsOutSql) {
   ASSERT_TRUE(std::find(files.begin(), files.end(), "services/auth/api_keys.cc") != files.end());
   std::vector<std::string> findings;
   for (const std::string& file : files) {
-    if (AllowedForNow().count(file) != 0) continue;
     std::ifstream in(root / file, std::ios::binary);
     ASSERT_TRUE(in) << "cannot read " << file;
     std::stringstream text;
