@@ -16,7 +16,7 @@ absl::StatusOr<KeysetPage<ResourceRow>> ListAppointmentRows(Transaction& tx,
   // cached statement and keeps its index.
   std::string sql =
       "SELECT id, revision, data, start_time FROM appointments WHERE clinic_id = ?1 "
-      "AND (?3 IS NULL OR (start_time, id) > (?3, ?4))";
+      "AND " CLINICD_SQL_AFTER_INTEGER_KEY("start_time");
   std::vector<std::string> text_params;
   struct IdFilter {
     const std::string& id;

@@ -15,10 +15,21 @@
 
 namespace clinicd::store {
 
-// Binds the previous page's key (order value as
-// INTEGER, id), as DecodePageToken gave it, to parameters `index` and
-// `index + 1`; NULLs on the first page, so the query's
-// `(?i IS NULL OR (column, id) > (?i, ?i+1))` lets every row through.
+// Where a keyset page starts, for a query ordered by (column, id) with the
+// previous page's key bound to ?3 (order value) and ?4 (id), NULLs on the
+// first page. Spelt so that SQLite seeks the index to ?3: the plainer
+// `(?3 IS NULL OR (column, id) > (?3, ?4))` hides the bound inside an OR,
+// and page n of a list then reads every row before it (58 ms instead of
+// 0.1 ms at row 900,000 of a million).
+#define CLINICD_SQL_AFTER_INTEGER_KEY(column)                                   \
+  column " >= coalesce(?3, -9223372036854775807) AND (?3 IS NULL OR " column \
+         " > ?3 OR id > ?4)"
+#define CLINICD_SQL_AFTER_TEXT_KEY(column) \
+  column " >= coalesce(?3, '') AND (?3 IS NULL OR " column " > ?3 OR id > ?4)"
+
+// Binds the previous page's key (order value as INTEGER, id), as
+// DecodePageToken gave it, to parameters `index` and `index + 1`; NULLs on
+// the first page (see CLINICD_SQL_AFTER_INTEGER_KEY).
 void BindIntegerPageKey(Statement& stmt, int index, const std::vector<std::string>& after);
 
 // Steps `stmt`, which selects up to limit + 1

@@ -41,7 +41,7 @@ absl::StatusOr<KeysetPage<StoredNotification>> ListNotificationRows(
     Transaction& tx, const NotificationFilter& filter, const std::vector<std::string>& after,
     int limit) {
   std::string sql = CLINICD_SELECT_NOTIFICATION
-      "WHERE clinic_id = ?1 AND (?3 IS NULL OR (due_time, id) > (?3, ?4)) "
+      "WHERE clinic_id = ?1 AND " CLINICD_SQL_AFTER_INTEGER_KEY("due_time") " "
       "AND (?5 IS NULL OR patient_id = ?5) AND (?6 IS NULL OR resource = ?6)";
   // The stored words of valid states, spliced in so each set of states is one
   // cached statement that can use the partial indexes.

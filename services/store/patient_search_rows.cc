@@ -16,7 +16,7 @@ absl::StatusOr<KeysetPage<ResourceRow>> SearchPatientRows(Transaction& tx,
   // ?1 clinic, ?2 limit, ?3/?4 keyset position, ?5 the phone or name query.
   std::string sql =
       "SELECT id, revision, data, sort_key FROM patients WHERE clinic_id = ?1 "
-      "AND (?3 IS NULL OR (sort_key, id) > (?3, ?4))";
+      "AND " CLINICD_SQL_AFTER_TEXT_KEY("sort_key");
   std::string term;
   if (!match.phone_e164.empty()) {
     sql += " AND phone_e164 = ?5";

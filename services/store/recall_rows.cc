@@ -117,7 +117,7 @@ absl::StatusOr<KeysetPage<ResourceRow>> ListRecallRows(Transaction& tx,
   absl::StatusOr<Statement> stmt =
       tx.Prepare(absl::StrCat("SELECT id, revision, data, due_time FROM recalls WHERE clinic_id = ?1 "
                               "AND (?5 IS NULL OR patient_id = ?5) "
-                              "AND (?3 IS NULL OR (due_time, id) > (?3, ?4)) AND ",
+                              "AND " CLINICD_SQL_AFTER_INTEGER_KEY("due_time") " AND ",
                               view, " ORDER BY due_time, id LIMIT ?2"));
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, filter.clinic_id).Bind(2, static_cast<int64_t>(limit + 1));
