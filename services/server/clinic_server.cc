@@ -89,6 +89,14 @@ absl::StatusOr<std::unique_ptr<ClinicServer>> ClinicServer::Start(
   // same port would start and have the kernel split connections between two
   // databases. Now the second one fails to bind and says so.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // The synchronous server runs each call on a polling thread and, by
+  // default, lets threads beyond 2 pollers exit after their call: under
+  // concurrent calls a thread is made and destroyed for many of them. Two
+  // pollers kept and up to 16 idle ones allowed cut GetPatient's p99 at 8
+  // clients from ~2.2 ms to ~1 ms and its CPU per call by ~10% here
+  // (README "Benchmarks").
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 16);
   if (!listener.address.empty()) {
     builder.AddListeningPort(listener.address, listener.credentials, &server->port_);
   }
