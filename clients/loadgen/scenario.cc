@@ -1,6 +1,7 @@
 #include "clients/loadgen/scenario.h"
 
 #include "absl/time/clock.h"
+#include "clients/loadgen/booking_draws.h"
 #include "clients/loadgen/sample_patients.h"
 
 namespace clinicd::loadgen {
@@ -8,6 +9,8 @@ namespace {
 
 constexpr int32_t kSearchPageSize = 20;
 constexpr int32_t kListPageSize = 50;
+// Weeks searched start within the first year of session days.
+constexpr int kSearchedDays = 365;
 
 // One client thread's choices and calls.
 class Client final {
@@ -31,10 +34,39 @@ class Client final {
         text = RandomPatient().name();
         break;
       case Operation::kList:
+      case Operation::kGetClinic:
         break;
+      case Operation::kBook:
+      case Operation::kSearchAvailability:
+        return CallBooking(op);
     }
     const absl::Time start = absl::Now();
     grpc::Status status = Send(op, patient, text);
+    stats_.Record(op, absl::Now() - start, status);
+  }
+
+  // Makes one call of a booking scenario's `op` and records it; like Call,
+  // the request is drawn before the clock starts.
+  void CallBooking(Operation op) {
+    const BookingSetup& setup = *dataset_.booking;
+    clinic::v1::Appointment appointment;
+    clinic::v1::SearchAvailabilityRequest search;
+    if (op == Operation::kBook) {
+      appointment = GridBooking(setup, *dataset_.grid, dataset_.next_slot->fetch_add(1));
+    } else {
+      search = WeekSearch(
+          setup, samples_.Index(setup.practitioners.size()), samples_.Index(setup.patients.size()),
+          setup.first_session_day + static_cast<int>(samples_.Index(kSearchedDays)));
+    }
+    const absl::Time start = absl::Now();
+    grpc::Status status;
+    if (op == Operation::kBook) {
+      clinic::v1::Appointment booked;
+      status = client_.CreateAppointment(setup.clinic, appointment, &booked);
+    } else {
+      int slots = 0;
+      status = client_.SearchAvailability(search, &slots);
+    }
     stats_.Record(op, absl::Now() - start, status);
   }
 
@@ -64,6 +96,11 @@ class Client final {
         return client_.GetPatient(text);
       case Operation::kList:
         return client_.ListPatients(dataset_.clinic, kListPageSize, &list_token_);
+      case Operation::kGetClinic:
+        return client_.GetClinic(dataset_.clinic);
+      case Operation::kBook:
+      case Operation::kSearchAvailability:
+        break;
     }
     return grpc::Status(grpc::StatusCode::INTERNAL, "unknown operation");
   }
@@ -90,8 +127,9 @@ class Client final {
 }  // namespace
 
 std::optional<Scenario> ParseScenario(absl::string_view name) {
-  for (Scenario scenario : {Scenario::kCreatePatients, Scenario::kSearchPatients,
-                            Scenario::kGetPatient, Scenario::kMixed}) {
+  for (Scenario scenario :
+       {Scenario::kCreatePatients, Scenario::kSearchPatients, Scenario::kGetPatient,
+        Scenario::kMixed, Scenario::kBook, Scenario::kSearchAvailability, Scenario::kGetClinic}) {
     if (name == ScenarioName(scenario)) return scenario;
   }
   return std::nullopt;
@@ -107,11 +145,24 @@ const char* ScenarioName(Scenario scenario) {
       return "get_patient";
     case Scenario::kMixed:
       return "mixed";
+    case Scenario::kBook:
+      return "book";
+    case Scenario::kSearchAvailability:
+      return "search_availability";
+    case Scenario::kGetClinic:
+      return "get_clinic";
   }
   return "?";
 }
 
-bool NeedsPatients(Scenario scenario) { return scenario != Scenario::kCreatePatients; }
+bool NeedsPatients(Scenario scenario) {
+  return scenario == Scenario::kSearchPatients || scenario == Scenario::kGetPatient ||
+         scenario == Scenario::kMixed;
+}
+
+bool NeedsBookingSetup(Scenario scenario) {
+  return scenario == Scenario::kBook || scenario == Scenario::kSearchAvailability;
+}
 
 ThreadStats RunClient(Scenario scenario, ClinicClient& client, const Dataset& dataset,
                       absl::Time deadline, uint64_t seed) {
@@ -129,6 +180,15 @@ ThreadStats RunClient(Scenario scenario, ClinicClient& client, const Dataset& da
         break;
       case Scenario::kMixed:
         thread.Call(thread.MixedOperation());
+        break;
+      case Scenario::kBook:
+        thread.Call(Operation::kBook);
+        break;
+      case Scenario::kSearchAvailability:
+        thread.Call(Operation::kSearchAvailability);
+        break;
+      case Scenario::kGetClinic:
+        thread.Call(Operation::kGetClinic);
         break;
     }
   }
