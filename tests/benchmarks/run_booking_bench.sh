@@ -135,6 +135,7 @@ port=
 
 start_server() {
   local log=$work/server-$1.log
+  : >>"$log"
   "$clinicd" --listen=127.0.0.1:0 --db="$db" --plugin_dir="$plugins" 2>>"$log" >/dev/null &
   server_pid=$!
   port=
