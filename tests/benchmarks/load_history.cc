@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
-#include <limits>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -54,6 +53,9 @@ constexpr char kMicroneedling[] = "treatmentTypes/microneedling";
 // Future bookings of the added cohort: this share of its sessions, from
 // tomorrow on.
 constexpr int64_t kFuturePerMille = 20;
+// As many past days as it takes (a bound that cannot overflow when counted
+// in sessions).
+constexpr int64_t kNoLimitDays = 1000 * 366;
 
 // Which appointment of a cohort's history the i-th is: first a consultation
 // per patient, then past sessions day after day up to yesterday, then (when
@@ -245,8 +247,7 @@ int Run() {
   HistoryCohort added;
   if (rest > 0) {
     const loadgen::BookingGrid grid(practitioners, zone);
-    const HistoryPlan plan(rest, grid, today, std::numeric_limits<int64_t>::max() / 2,
-                           /*future=*/true);
+    const HistoryPlan plan(rest, grid, today, kNoLimitDays, /*future=*/true);
     const absl::Time since = absl::FromCivil(plan.first_day() - 30, zone);
     if (absl::Status s = (*db)->Write([&](store::Transaction& tx) {
           return AddHistoryCohort(tx, clinic_id, practitioners,

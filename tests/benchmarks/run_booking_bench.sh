@@ -197,6 +197,31 @@ loadgen_run() { # scenario clients label -> JSON in $work/$label.json
   if [[ $scenario == book ]]; then next_slot=$(jq .next_slot "$work/$label.json"); fi
 }
 
+# h2load at $4 calls in flight (8 connections) on method $2 with the frame
+# in $work/$3.bin and extra arguments $5...; h2load counts HTTP statuses
+# only, so the first point of each method checks with curl that gRPC says OK.
+h2load_point() {
+  local what=$1 method=$2 frame=$3 flight=$4 rps mean bad
+  shift 4
+  local url="http://127.0.0.1:$port/$method"
+  if [[ ! -f $work/$frame.headers ]]; then
+    curl -s -D "$work/$frame.headers" -o /dev/null --http2-prior-knowledge "$@" \
+      -H 'content-type: application/grpc' -H 'te: trailers' --data-binary @"$work/$frame.bin" "$url"
+    grep -qi '^grpc-status: 0' "$work/$frame.headers" ||
+      { cat "$work/$frame.headers" >&2; die "$method did not answer grpc-status 0"; }
+  fi
+  say "h2load $method, $flight in flight"
+  h2load -D "$seconds" -c 8 -m $((flight / 8)) -d "$work/$frame.bin" "$@" \
+    -H 'content-type: application/grpc' -H 'te: trailers' "$url" >"$work/h2load-$frame-$flight.out" 2>&1 ||
+    { cat "$work/h2load-$frame-$flight.out" >&2; die "h2load"; }
+  rps=$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$work/h2load-$frame-$flight.out")
+  mean=$(awk '/^time for request:/ { print $6 }' "$work/h2load-$frame-$flight.out")
+  # requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout
+  bad=$(awk '/^requests:/ { print $10 + $12 + $14 }' "$work/h2load-$frame-$flight.out")
+  [[ -n $rps ]] || { cat "$work/h2load-$frame-$flight.out" >&2; die "no req/s from h2load"; }
+  rows+=("h2load $what (mean $mean)|$size|$flight|$rps|—|—|$bad")
+}
+
 declare -A at_size
 for size in "$small" "$large"; do
   db=$work/clinicd-$size.db
@@ -213,33 +238,28 @@ for size in "$small" "$large"; do
   have=$(appointments)
   say "adding $((size - have)) appointments of history ($have in the database)"
   "$load_history" --db="$db" --setup_file="$setup" --appointments=$((size - have)) \
-    --plugin_dir="$plugins" 2>"$work/load-$size.err" >&2 ||
+    --plugin_dir="$plugins" >&2 2>"$work/load-$size.err" ||
     { cat "$work/load-$size.err" >&2; die "clinicd-load-history"; }
   say "checking the booking rules over $(appointments) appointments"
   check_valid
   at_size[$size]=$(appointments)
   start_server "$size"
   if [[ $size == "$small" ]]; then
-    # The empty RPC: a gRPC frame of an empty HealthCheckRequest. h2load
-    # counts HTTP statuses only, so check once that gRPC answers OK.
+    # The empty RPC, and GetClinic with auth, both from h2load so that the
+    # client costs the same: gRPC frames of an empty HealthCheckRequest and
+    # of GetClinicRequest{name}.
     printf '\x00\x00\x00\x00\x00' >"$work/health.bin"
-    curl -s -D "$work/health.headers" -o /dev/null --http2-prior-knowledge \
-      -H 'content-type: application/grpc' -H 'te: trailers' --data-binary @"$work/health.bin" \
-      "http://127.0.0.1:$port/grpc.health.v1.Health/Check"
-    grep -qi '^grpc-status: 0' "$work/health.headers" ||
-      { cat "$work/health.headers" >&2; die "Health/Check did not answer grpc-status 0"; }
+    clinic=$(sed -n 's/^clinic //p' "$setup")
+    ((${#clinic} < 126)) || die "clinic name too long for a one-byte length"
+    printf -v frame_length '%02x' $((${#clinic} + 2))
+    printf -v name_length '%02x' "${#clinic}"
+    printf "\\x00\\x00\\x00\\x00\\x$frame_length\\x0a\\x$name_length%s" "$clinic" >"$work/get_clinic.bin"
     for flight in "${in_flight[@]}"; do
-      say "h2load Health/Check, $flight in flight"
-      h2load -D "$seconds" -c 8 -m $((flight / 8)) -d "$work/health.bin" \
-        -H 'content-type: application/grpc' -H 'te: trailers' \
-        "http://127.0.0.1:$port/grpc.health.v1.Health/Check" >"$work/h2load-$flight.out" 2>&1 ||
-        { cat "$work/h2load-$flight.out" >&2; die "h2load"; }
-      rps=$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$work/h2load-$flight.out")
-      mean=$(awk '/^time for request:/ { print $6 }' "$work/h2load-$flight.out")
-      # requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout
-      bad=$(awk '/^requests:/ { print $10 + $12 + $14 }' "$work/h2load-$flight.out")
-      [[ -n $rps ]] || { cat "$work/h2load-$flight.out" >&2; die "no req/s from h2load"; }
-      rows+=("h2load Health/Check, empty RPC (mean $mean)|$size|$flight|$rps|—|—|$bad")
+      h2load_point "Health/Check, empty RPC" grpc.health.v1.Health/Check health "$flight"
+    done
+    for flight in "${in_flight[@]}"; do
+      h2load_point "GetClinic with auth" clinic.v1.PracticeService/GetClinic get_clinic "$flight" \
+        -H "authorization: Bearer $key"
     done
   fi
   next_slot=0
@@ -281,7 +301,13 @@ for row in "${rows[@]}"; do
 done
 
 pg_best=$(for c in "${pg_clients[@]}"; do sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p' "$work/pgbench-$c.out"; done | sort -g | tail -n 1 | xargs printf %.1f)
-h2_best=$(for f in "${in_flight[@]}"; do sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$work/h2load-$f.out"; done | sort -g | tail -n 1)
+h2load_best() {
+  for f in "${in_flight[@]}"; do
+    sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$work/h2load-$1-$f.out"
+  done | sort -g | tail -n 1
+}
+h2_best=$(h2load_best health)
+h2_clinic_best=$(h2load_best get_clinic)
 book_small=$(best book "$small")
 book_large=$(best book "$large")
 book_worst=$(awk -v a="$book_small" -v b="$book_large" 'BEGIN { print (a < b ? a : b) }')
@@ -289,7 +315,7 @@ search_p99=$(field search_availability "$large" 8 p99_ms)
 clinic_best=$(best get_clinic "$small")
 r1=$(ratio "$book_worst" "$pg_best")
 r2=$(ratio "$book_large" "$book_small")
-r4=$(ratio "$clinic_best" "$h2_best")
+r4=$(ratio "$h2_clinic_best" "$h2_best")
 echo
 echo "Targets (ratios in this run):"
 echo
@@ -298,16 +324,18 @@ echo "|---|---|---|"
 echo "| booking ≥ 1.5× pgbench EXCLUDE's best | best book at either size, the lower: $book_worst/s vs $pg_best/s = ${r1}× | $(verdict "$r1" '>=' 1.5) |"
 echo "| booking at $(human "$large") within 10% of $(human "$small") | best $book_large/s vs $book_small/s = ${r2}× | $(verdict "$r2" '>=' 0.9) |"
 echo "| SearchAvailability p99 ≤ 5 ms at $(human "$large") | p99 at 8 in flight: $search_p99 ms | $(verdict "$search_p99" '<=' 5) |"
-echo "| GetClinic with auth ≥ 0.5× the empty RPC | best $clinic_best/s vs h2load Health/Check $h2_best/s = ${r4}× | $(verdict "$r4" '>=' 0.5) |"
+echo "| GetClinic with auth ≥ 0.5× the empty RPC | h2load bests: GetClinic $h2_clinic_best/s vs Health/Check $h2_best/s = ${r4}× (clinic-loadgen get_clinic: $clinic_best/s) | $(verdict "$r4" '>=' 0.5) |"
 
-# Refusals and failures make the figures meaningless: say so and fail.
+# Refusals and failures make the figures meaningless: say so and fail. A
+# call past clinic-loadgen's 10 s deadline (DEADLINE_EXCEEDED) is a slow
+# answer, not a wrong set-up: listed, and counted in the table, but no failure.
 failed=0
 for json in "$work"/*.json; do
   if [[ $(jq .error_count "$json") != 0 ]]; then
-    failed=1
     echo
     echo "Errors in $(basename "$json" .json):"
     jq -r '.errors | to_entries[] | "  \(.key) x\(.value.count): \(.value.first_message)"' "$json"
+    if [[ $(jq '.errors | del(.DEADLINE_EXCEEDED) | length' "$json") != 0 ]]; then failed=1; fi
   fi
 done
 logged_errors=$(cat "$work"/server-*.log | grep -c '\[error\]' || true)
