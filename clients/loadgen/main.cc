@@ -11,7 +11,7 @@
 // network stack and (de)serialization.
 //
 // The booking scenarios work in a clinic made once for them:
-//   clinic-loadgen --scenario=setup_booking --setup_file=F [--practitioners=4]
+//   clinic-loadgen --scenario=setup_booking --setup_file=F [--practitioners=8]
 // creates it (practitioners, rooms, cleared patients with consultations) and
 // writes F; then --scenario=book|search_availability|get_clinic
 // --setup_file=F run in it, book from grid slot --first_slot on (its JSON
@@ -50,7 +50,7 @@ ABSL_FLAG(std::string, scenario, "mixed",
 ABSL_FLAG(std::string, setup_file, "",
           "booking set-up to write (setup_booking) or to run in (book, search_availability; "
           "get_clinic uses its clinic when given)");
-ABSL_FLAG(int, practitioners, 4,
+ABSL_FLAG(int, practitioners, 8,
           "setup_booking: practitioners (and rooms); the patients follow, 480 per practitioner");
 ABSL_FLAG(int64_t, first_slot, 0, "book: the first grid slot to book (a previous run's next_slot)");
 ABSL_FLAG(int, patients, 2000, "patients to preload for the read and mixed scenarios");
@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
       "  clinic-loadgen --target=HOST:PORT --key=SECRET "
       "--scenario=create_patients|search_patients|get_patient|mixed\n"
       "                 [--clients=8] [--duration=10s] [--patients=2000] [--json]\n"
-      "  clinic-loadgen ... --scenario=setup_booking --setup_file=F [--practitioners=4]\n"
+      "  clinic-loadgen ... --scenario=setup_booking --setup_file=F [--practitioners=8]\n"
       "  clinic-loadgen ... --scenario=book|search_availability|get_clinic --setup_file=F\n"
       "                 [--first_slot=0] [--clients=8] [--duration=10s] [--json]");
   absl::ParseCommandLine(argc, argv);

@@ -124,6 +124,27 @@ class Client final {
   ThreadStats stats_;
 };
 
+// The operation a scenario other than kMixed makes, call after call.
+Operation OnlyOperation(Scenario scenario) {
+  switch (scenario) {
+    case Scenario::kCreatePatients:
+      return Operation::kCreate;
+    case Scenario::kSearchPatients:
+      return Operation::kSearch;
+    case Scenario::kGetPatient:
+      return Operation::kGet;
+    case Scenario::kBook:
+      return Operation::kBook;
+    case Scenario::kSearchAvailability:
+      return Operation::kSearchAvailability;
+    case Scenario::kGetClinic:
+      return Operation::kGetClinic;
+    case Scenario::kMixed:
+      break;  // MixedOperation draws each call's.
+  }
+  return Operation::kGet;
+}
+
 }  // namespace
 
 std::optional<Scenario> ParseScenario(absl::string_view name) {
@@ -168,29 +189,7 @@ ThreadStats RunClient(Scenario scenario, ClinicClient& client, const Dataset& da
                       absl::Time deadline, uint64_t seed) {
   Client thread(client, dataset, seed);
   while (absl::Now() < deadline) {
-    switch (scenario) {
-      case Scenario::kCreatePatients:
-        thread.Call(Operation::kCreate);
-        break;
-      case Scenario::kSearchPatients:
-        thread.Call(Operation::kSearch);
-        break;
-      case Scenario::kGetPatient:
-        thread.Call(Operation::kGet);
-        break;
-      case Scenario::kMixed:
-        thread.Call(thread.MixedOperation());
-        break;
-      case Scenario::kBook:
-        thread.Call(Operation::kBook);
-        break;
-      case Scenario::kSearchAvailability:
-        thread.Call(Operation::kSearchAvailability);
-        break;
-      case Scenario::kGetClinic:
-        thread.Call(Operation::kGetClinic);
-        break;
-    }
+    thread.Call(scenario == Scenario::kMixed ? thread.MixedOperation() : OnlyOperation(scenario));
   }
   return thread.TakeStats();
 }
