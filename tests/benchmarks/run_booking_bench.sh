@@ -289,7 +289,9 @@ verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == ">=" ? v >= 
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 echo
 echo "Machine: $(nproc) cores, ${cpu_model:-unknown CPU}; $(uname -sr); $(date -u +%Y-%m-%d)."
+echo
 echo "clinicd: SQLite WAL, synchronous=FULL, on $(df -T "$work" | awk 'NR == 2 { print $2 }'); clients on the same machine; ${duration} per point."
+echo
 echo "Appointments at the start of each size's runs (the book runs add their own): $(human "$small") = ${at_size[$small]}, $(human "$large") = ${at_size[$large]}; the booking clinic has $practitioners practitioners and $((practitioners * 480)) patients with up to 5 years of history, the rest of the history on more practitioners and patients of the same clinic."
 echo
 echo "| measurement | appointments | in flight | calls/s | p50 ms | p99 ms | errors |"
