@@ -38,6 +38,12 @@ const char* OperationName(Operation op) {
       return "get";
     case Operation::kList:
       return "list";
+    case Operation::kBook:
+      return "book";
+    case Operation::kSearchAvailability:
+      return "search_availability";
+    case Operation::kGetClinic:
+      return "get_clinic";
   }
   return "?";
 }

@@ -17,8 +17,8 @@
 namespace clinicd::loadgen {
 
 // The RPCs the scenarios make.
-enum class Operation { kCreate, kSearch, kGet, kList };
-constexpr int kOperationCount = 4;
+enum class Operation { kCreate, kSearch, kGet, kList, kBook, kSearchAvailability, kGetClinic };
+constexpr int kOperationCount = 7;
 
 // Short name of `op` for reports, e.g. "search".
 const char* OperationName(Operation op);
@@ -63,6 +63,9 @@ struct RunSummary {
   // Per operation, only those the scenario made.
   std::map<std::string, LatencySummary> by_operation;
   std::map<std::string, ErrorCount> errors;
+  // For the book scenario: the first grid slot no call of this run tried,
+  // where the next run starts; -1 otherwise.
+  int64_t next_slot = -1;
 
   int64_t ErrorTotal() const;
   double CallsPerSecond() const;

@@ -16,6 +16,9 @@ ClinicClient::ClinicClient(std::shared_ptr<grpc::Channel> channel, std::string k
     : key_(std::move(key)),
       practice_(clinic::v1::PracticeService::NewStub(channel)),
       patients_(clinic::v1::PatientService::NewStub(channel)),
+      booking_(clinic::v1::BookingService::NewStub(channel)),
+      consent_(clinic::v1::ConsentService::NewStub(channel)),
+      catalog_(clinic::v1::TreatmentCatalogService::NewStub(channel)),
       rng_(seed) {}
 
 std::unique_ptr<grpc::ClientContext> ClinicClient::Context() const {
@@ -36,8 +39,8 @@ std::string ClinicClient::NewRequestId() {
   return text;
 }
 
-grpc::Status ClinicClient::CreateClinic(const std::string& display_name,
-                                        clinic::v1::Clinic* clinic) {
+grpc::Status ClinicClient::CreateClinic(const std::string& display_name, clinic::v1::Clinic* clinic,
+                                        absl::Duration booking_horizon) {
   clinic::v1::CreateClinicRequest request;
   request.mutable_clinic()->set_display_name(display_name);
   request.mutable_clinic()->set_time_zone("Europe/Berlin");
@@ -45,8 +48,19 @@ grpc::Status ClinicClient::CreateClinic(const std::string& display_name,
   request.mutable_clinic()->add_address_lines("Friedrichstraße 123");
   request.mutable_clinic()->add_address_lines("10117 Berlin");
   request.mutable_clinic()->set_phone_number("030 23456789");
+  if (booking_horizon > absl::ZeroDuration()) {
+    request.mutable_clinic()->mutable_policy()->mutable_booking_horizon()->set_seconds(
+        absl::ToInt64Seconds(booking_horizon));
+  }
   request.set_request_id(NewRequestId());
   return practice_->CreateClinic(Context().get(), request, clinic);
+}
+
+grpc::Status ClinicClient::GetClinic(const std::string& name) {
+  clinic::v1::GetClinicRequest request;
+  request.set_name(name);
+  clinic::v1::Clinic clinic;
+  return practice_->GetClinic(Context().get(), request, &clinic);
 }
 
 grpc::Status ClinicClient::CreatePatient(const std::string& parent,

@@ -69,6 +69,7 @@ void PrintText(const RunSummary& summary, const std::string& target, std::ostrea
   }
   out << "throughput   " << Fixed(summary.CallsPerSecond(), 1) << " calls/s\n"
       << "latency ms   " << LatencyText(summary.all) << "\n";
+  if (summary.next_slot >= 0) out << "next slot    " << summary.next_slot << "\n";
   if (summary.by_operation.size() > 1) {
     for (const auto& [op, latency] : summary.by_operation) {
       out << "  " << op << std::string(11 - std::min<size_t>(op.size(), 10), ' ') << latency.calls
@@ -95,7 +96,9 @@ void PrintJson(const RunSummary& summary, const std::string& target, std::ostrea
       << ",\"calls\":" << summary.all.calls << ",\"error_count\":" << summary.ErrorTotal()
       << ",\"errors\":{" << errors << "}"
       << ",\"calls_per_s\":" << Fixed(summary.CallsPerSecond(), 1) << ","
-      << LatencyJson(summary.all) << ",\"operations\":{" << operations << "}}" << std::endl;
+      << LatencyJson(summary.all) << ",\"operations\":{" << operations << "}";
+  if (summary.next_slot >= 0) out << ",\"next_slot\":" << summary.next_slot;
+  out << "}" << std::endl;
 }
 
 }  // namespace clinicd::loadgen

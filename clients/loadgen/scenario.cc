@@ -1,6 +1,7 @@
 #include "clients/loadgen/scenario.h"
 
 #include "absl/time/clock.h"
+#include "clients/loadgen/booking_draws.h"
 #include "clients/loadgen/sample_patients.h"
 
 namespace clinicd::loadgen {
@@ -8,6 +9,8 @@ namespace {
 
 constexpr int32_t kSearchPageSize = 20;
 constexpr int32_t kListPageSize = 50;
+// Weeks searched start within the first year of session days.
+constexpr int kSearchedDays = 365;
 
 // One client thread's choices and calls.
 class Client final {
@@ -31,10 +34,39 @@ class Client final {
         text = RandomPatient().name();
         break;
       case Operation::kList:
+      case Operation::kGetClinic:
         break;
+      case Operation::kBook:
+      case Operation::kSearchAvailability:
+        return CallBooking(op);
     }
     const absl::Time start = absl::Now();
     grpc::Status status = Send(op, patient, text);
+    stats_.Record(op, absl::Now() - start, status);
+  }
+
+  // Makes one call of a booking scenario's `op` and records it; like Call,
+  // the request is drawn before the clock starts.
+  void CallBooking(Operation op) {
+    const BookingSetup& setup = *dataset_.booking;
+    clinic::v1::Appointment appointment;
+    clinic::v1::SearchAvailabilityRequest search;
+    if (op == Operation::kBook) {
+      appointment = GridBooking(setup, *dataset_.grid, dataset_.next_slot->fetch_add(1));
+    } else {
+      search = WeekSearch(
+          setup, samples_.Index(setup.practitioners.size()), samples_.Index(setup.patients.size()),
+          setup.first_session_day + static_cast<int>(samples_.Index(kSearchedDays)));
+    }
+    const absl::Time start = absl::Now();
+    grpc::Status status;
+    if (op == Operation::kBook) {
+      clinic::v1::Appointment booked;
+      status = client_.CreateAppointment(setup.clinic, appointment, &booked);
+    } else {
+      int slots = 0;
+      status = client_.SearchAvailability(search, &slots);
+    }
     stats_.Record(op, absl::Now() - start, status);
   }
 
@@ -64,6 +96,11 @@ class Client final {
         return client_.GetPatient(text);
       case Operation::kList:
         return client_.ListPatients(dataset_.clinic, kListPageSize, &list_token_);
+      case Operation::kGetClinic:
+        return client_.GetClinic(dataset_.clinic);
+      case Operation::kBook:
+      case Operation::kSearchAvailability:
+        break;
     }
     return grpc::Status(grpc::StatusCode::INTERNAL, "unknown operation");
   }
@@ -87,11 +124,33 @@ class Client final {
   ThreadStats stats_;
 };
 
+// The operation a scenario other than kMixed makes, call after call.
+Operation OnlyOperation(Scenario scenario) {
+  switch (scenario) {
+    case Scenario::kCreatePatients:
+      return Operation::kCreate;
+    case Scenario::kSearchPatients:
+      return Operation::kSearch;
+    case Scenario::kGetPatient:
+      return Operation::kGet;
+    case Scenario::kBook:
+      return Operation::kBook;
+    case Scenario::kSearchAvailability:
+      return Operation::kSearchAvailability;
+    case Scenario::kGetClinic:
+      return Operation::kGetClinic;
+    case Scenario::kMixed:
+      break;  // MixedOperation draws each call's.
+  }
+  return Operation::kGet;
+}
+
 }  // namespace
 
 std::optional<Scenario> ParseScenario(absl::string_view name) {
-  for (Scenario scenario : {Scenario::kCreatePatients, Scenario::kSearchPatients,
-                            Scenario::kGetPatient, Scenario::kMixed}) {
+  for (Scenario scenario :
+       {Scenario::kCreatePatients, Scenario::kSearchPatients, Scenario::kGetPatient,
+        Scenario::kMixed, Scenario::kBook, Scenario::kSearchAvailability, Scenario::kGetClinic}) {
     if (name == ScenarioName(scenario)) return scenario;
   }
   return std::nullopt;
@@ -107,30 +166,30 @@ const char* ScenarioName(Scenario scenario) {
       return "get_patient";
     case Scenario::kMixed:
       return "mixed";
+    case Scenario::kBook:
+      return "book";
+    case Scenario::kSearchAvailability:
+      return "search_availability";
+    case Scenario::kGetClinic:
+      return "get_clinic";
   }
   return "?";
 }
 
-bool NeedsPatients(Scenario scenario) { return scenario != Scenario::kCreatePatients; }
+bool NeedsPatients(Scenario scenario) {
+  return scenario == Scenario::kSearchPatients || scenario == Scenario::kGetPatient ||
+         scenario == Scenario::kMixed;
+}
+
+bool NeedsBookingSetup(Scenario scenario) {
+  return scenario == Scenario::kBook || scenario == Scenario::kSearchAvailability;
+}
 
 ThreadStats RunClient(Scenario scenario, ClinicClient& client, const Dataset& dataset,
                       absl::Time deadline, uint64_t seed) {
   Client thread(client, dataset, seed);
   while (absl::Now() < deadline) {
-    switch (scenario) {
-      case Scenario::kCreatePatients:
-        thread.Call(Operation::kCreate);
-        break;
-      case Scenario::kSearchPatients:
-        thread.Call(Operation::kSearch);
-        break;
-      case Scenario::kGetPatient:
-        thread.Call(Operation::kGet);
-        break;
-      case Scenario::kMixed:
-        thread.Call(thread.MixedOperation());
-        break;
-    }
+    thread.Call(scenario == Scenario::kMixed ? thread.MixedOperation() : OnlyOperation(scenario));
   }
   return thread.TakeStats();
 }
