@@ -29,6 +29,7 @@
 #include "clients/loadgen/booking_setup_file.h"
 #include "services/booking/appointment_kind.h"
 #include "services/booking/booking_rules.h"
+#include "services/domain/booking_context.h"
 #include "services/common/proto_time.h"
 #include "services/plugin_host/treatment_registry.h"
 #include "services/store/database.h"
@@ -104,7 +105,7 @@ class HistoryPlan final {
     appointment.set_room(cohort.rooms[place.practitioner]);
     *appointment.mutable_start_time() = ToProtoTime(place.start);
     *appointment.mutable_end_time() =
-        ToProtoTime(place.start + booking::LengthOf(type, appointment.kind(), false).session);
+        ToProtoTime(place.start + domain::LengthOf(type, appointment.kind(), false).session);
     return appointment;
   }
 
