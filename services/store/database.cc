@@ -185,6 +185,11 @@ size_t Database::WriteGroupLocked(const std::vector<QueuedWrite*>& group) {
   BeginWriteHealth();
   Connection& writer = *writer_;
   absl::Status lost = writer.Exec("BEGIN IMMEDIATE");
+  if (!lost.ok()) {
+    // No transaction (another process kept the lock past the busy timeout):
+    // nothing of the group ran, and every write in it fails with that.
+    for (QueuedWrite* write : group) write->status = lost;
+  }
   size_t decided = group.size();
   std::vector<bool> succeeded(group.size(), false);
   Transaction transaction(&writer);

@@ -194,6 +194,47 @@ TEST_F(GroupCommitTest, WhenSqliteAbandonsTheTransactionNothingRunIsAcknowledged
   EXPECT_OK(ExecWrite(*db_, "INSERT INTO rows(label) VALUES ('later')"));
 }
 
+// A group whose BEGIN cannot take the lock (another process holds it past
+// the busy timeout) ran nothing: every write in it must fail, none may be
+// answered OK.
+TEST_F(GroupCommitTest, AGroupThatCannotBeginFailsEveryWriteInIt) {
+  DatabaseOptions impatient = OptionsFor("clinic.db");
+  impatient.busy_timeout = absl::Milliseconds(300);
+  absl::StatusOr<std::unique_ptr<Database>> mine = Database::Open(impatient);
+  ASSERT_OK(mine);
+  // Another process takes the write lock and keeps it.
+  absl::Notification locked;
+  absl::Notification unlock;
+  std::thread other([&] {
+    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(OptionsFor("clinic.db"));
+    ASSERT_OK(db);
+    EXPECT_OK((*db)->Write([&](Transaction&) {
+      locked.Notify();
+      unlock.WaitForNotification();
+      return absl::OkStatus();
+    }));
+  });
+  locked.WaitForNotification();
+  std::vector<absl::Status> statuses(3);
+  std::vector<std::thread> writers;
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    writers.emplace_back([&, i] {
+      statuses[i] = (*mine)->Write([&](Transaction& tx) {
+        return tx.Exec(absl::StrCat("INSERT INTO rows(label) VALUES ('w", i, "')"));
+      });
+    });
+    // Queued one after another, so the second and third wait as a group
+    // behind the first, which waits for the lock alone.
+    const absl::Time deadline = absl::Now() + absl::Seconds(5);
+    while ((*mine)->QueuedWrites() <= i && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(1));
+  }
+  for (std::thread& w : writers) w.join();
+  unlock.Notify();
+  other.join();
+  for (const absl::Status& status : statuses) EXPECT_FALSE(status.ok()) << "answered OK without running";
+  EXPECT_EQ(ReadInt(*db_, "SELECT count(*) FROM rows"), 0);
+}
+
 TEST_F(GroupCommitTest, ManyThreadsLoseNothingAndKeepNoRefusedWrite) {
   constexpr int kThreads = 8;
   constexpr int kWrites = 150;
