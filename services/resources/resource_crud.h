@@ -71,10 +71,8 @@ class ResourceCrud final {
             !s.ok() || replayed) {
           return s;
         }
-        if (absl::Status s = CheckParentExists(tx, *scope, parent); !s.ok()) return s;
         M candidate = resource;
-        StampCreated(candidate, name, principal.now);
-        return kind_.validate(tx, principal.now, *scope, nullptr, candidate);
+        return Admit(tx, principal, *scope, parent, name, candidate);
       });
       if (!precheck.ok()) return precheck;
       if (replayed) return result;
@@ -85,11 +83,7 @@ class ResourceCrud final {
           !s.ok() || replayed) {
         return s;
       }
-      if (absl::Status s = CheckParentExists(tx, *scope, parent); !s.ok()) return s;
-      StampCreated(resource, name, principal.now);
-      if (absl::Status s = kind_.validate(tx, principal.now, *scope, nullptr, resource); !s.ok()) {
-        return s;
-      }
+      if (absl::Status s = Admit(tx, principal, *scope, parent, name, resource); !s.ok()) return s;
       store::ResourceRow row{ids.back(), 1, StoredBytes(resource)};
       if (absl::Status s = store::InsertRow(tx, kind_.table, *scope, row, Columns(resource));
           !s.ok()) {
@@ -320,6 +314,16 @@ class ResourceCrud final {
     return result.ParseFromString(**earlier)
                ? absl::OkStatus()
                : absl::InternalError("stored idempotent response is corrupt");
+  }
+
+  // Checks that the parent exists, names and stamps `resource` and validates
+  // it: everything of Create but the write, so it can run on a snapshot too.
+  absl::Status Admit(store::Transaction& tx, const auth::Principal& principal,
+                     const std::vector<std::string>& scope, absl::string_view parent,
+                     const std::string& name, M& resource) const {
+    if (absl::Status s = CheckParentExists(tx, scope, parent); !s.ok()) return s;
+    StampCreated(resource, name, principal.now);
+    return kind_.validate(tx, principal.now, scope, nullptr, resource);
   }
 
   // Loads `ids` into `current` (and a copy into `previous`, its revision into
