@@ -13,12 +13,12 @@ mode=${1:-build}
 # verify their servers against the system CA store (libcurl finds no CAs without it).
 runtime=(libgrpc++1.51 libprotobuf32 libabsl20220623 libsqlite3-0 libphonenumber8
          libicu72 libssl3 libspdlog1.10 libfmt9 libhpdf-2.3.0 libpng16-16 libcurl4 fonts-dejavu-core
-         tzdata ca-certificates)
+         tzdata ca-certificates libjemalloc2)
 build=(g++ cmake make pkg-config
        libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
        libabsl-dev libsqlite3-dev libphonenumber-dev libicu-dev libssl-dev
        libspdlog-dev libhpdf-dev libpng-dev libcurl4-openssl-dev golang-github-gogo-googleapis-dev
-       fonts-dejavu-core tzdata)
+       libjemalloc-dev fonts-dejavu-core tzdata)
 test=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-grpcio python3-grpc-tools
       poppler-utils qpdf python3-aiosmtpd
       # The sanitizer and fuzzing build: clang, its ASan/UBSan/libFuzzer

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/flags/flag.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "services/common/proto_time.h"
 #include "services/follow_up/recall_clock.h"
@@ -81,6 +82,10 @@ int ServeCommand(const ServerConfig& config) {
   // At a file size limit (ulimit -f) a write fails with EFBIG, which SQLite
   // reports and the server answers; the default SIGXFSZ would kill it.
   std::signal(SIGXFSZ, SIG_IGN);
+  // Debian's abseil is built with Mutex deadlock detection on: every lock
+  // taken updates a global lock graph (~1% of a booking's CPU in a profile).
+  // The in-process tests keep it; the served binary does not pay for it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::StatusOr<std::unique_ptr<Clock>> clock = MakeClock(config);
   if (!clock.ok()) {
     spdlog::critical("{}", std::string(clock.status().message()));
