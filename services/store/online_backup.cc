@@ -9,13 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "services/store/connection.h"
+#include "services/store/sqlite_connection.h"
 #include "services/store/sqlite_status.h"
 
 namespace clinicd::store {
 namespace {
 
-using internal::Connection;
+using Connection = internal::SqliteConnection;
 
 // Ends sqlite3_backup on every path; sqlite3_backup_finish is what reports
 // an error a step left behind.

@@ -1,13 +1,9 @@
 #include "services/store/statement.h"
 
-#include <sqlite3.h>
-
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "services/store/connection.h"
-#include "services/store/sqlite_status.h"
+#include "services/store/cursor.h"
 
 namespace clinicd::store {
 namespace {
@@ -17,37 +13,21 @@ absl::Status MovedFromError() {
   return absl::FailedPreconditionError("statement was moved from");
 }
 
-// Returns a pointer SQLite will not read as "bind NULL": an empty view may
-// carry a null data pointer, but an empty string is not a missing one.
-const char* NonNullData(absl::string_view value) {
-  return value.data() != nullptr ? value.data() : "";
-}
-
-// Copies `size` bytes at `data`, which SQLite returns as null for empty or
-// NULL values.
-std::string CopyBytes(const void* data, int size) {
-  if (data == nullptr || size <= 0) return std::string();
-  return std::string(static_cast<const char*>(data), static_cast<size_t>(size));
-}
-
 }  // namespace
 
-Statement::Statement(internal::Connection* connection, const std::string* sql,
-                     sqlite3_stmt* stmt)
-    : connection_(connection), sql_(sql), stmt_(stmt) {}
+Statement::Statement(internal::Connection* connection, internal::Cursor* cursor)
+    : connection_(connection), cursor_(cursor) {}
 
 Statement::Statement(Statement&& other) noexcept
     : connection_(std::exchange(other.connection_, nullptr)),
-      sql_(std::exchange(other.sql_, nullptr)),
-      stmt_(std::exchange(other.stmt_, nullptr)),
+      cursor_(std::exchange(other.cursor_, nullptr)),
       bind_status_(std::move(other.bind_status_)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     ReturnToCache();
     connection_ = std::exchange(other.connection_, nullptr);
-    sql_ = std::exchange(other.sql_, nullptr);
-    stmt_ = std::exchange(other.stmt_, nullptr);
+    cursor_ = std::exchange(other.cursor_, nullptr);
     bind_status_ = std::move(other.bind_status_);
   }
   return *this;
@@ -56,25 +36,19 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 Statement::~Statement() { ReturnToCache(); }
 
 void Statement::ReturnToCache() {
-  if (stmt_ == nullptr) return;
-  connection_->Release(*sql_, stmt_);
-  stmt_ = nullptr;
+  if (cursor_ == nullptr) return;
+  connection_->Release(cursor_);
+  cursor_ = nullptr;
 }
 
-Statement& Statement::CheckBind(int index, int code) {
-  if (code == SQLITE_OK || !bind_status_.ok()) return *this;
-  if (connection_ == nullptr) {
-    bind_status_ = MovedFromError();
-  } else {
-    bind_status_ =
-        internal::Annotate(connection_->Error(code),
-                           absl::StrCat("binding parameter ", index, ": "));
-  }
+Statement& Statement::CheckBind(absl::Status bound) {
+  if (bind_status_.ok()) bind_status_ = std::move(bound);
   return *this;
 }
 
 Statement& Statement::Bind(int index, int64_t value) {
-  return CheckBind(index, sqlite3_bind_int64(stmt_, index, value));
+  if (cursor_ == nullptr) return CheckBind(MovedFromError());
+  return CheckBind(cursor_->BindInt(index, value));
 }
 
 Statement& Statement::Bind(int index, int value) {
@@ -82,7 +56,8 @@ Statement& Statement::Bind(int index, int value) {
 }
 
 Statement& Statement::Bind(int index, double value) {
-  return CheckBind(index, sqlite3_bind_double(stmt_, index, value));
+  if (cursor_ == nullptr) return CheckBind(MovedFromError());
+  return CheckBind(cursor_->BindDouble(index, value));
 }
 
 Statement& Statement::Bind(int index, absl::Time value) {
@@ -90,18 +65,18 @@ Statement& Statement::Bind(int index, absl::Time value) {
 }
 
 Statement& Statement::BindText(int index, absl::string_view value) {
-  return CheckBind(
-      index, sqlite3_bind_text64(stmt_, index, NonNullData(value), value.size(),
-                                 SQLITE_TRANSIENT, SQLITE_UTF8));
+  if (cursor_ == nullptr) return CheckBind(MovedFromError());
+  return CheckBind(cursor_->BindText(index, value));
 }
 
 Statement& Statement::BindBlob(int index, absl::string_view value) {
-  return CheckBind(index, sqlite3_bind_blob64(stmt_, index, NonNullData(value),
-                                              value.size(), SQLITE_TRANSIENT));
+  if (cursor_ == nullptr) return CheckBind(MovedFromError());
+  return CheckBind(cursor_->BindBlob(index, value));
 }
 
 Statement& Statement::BindNull(int index) {
-  return CheckBind(index, sqlite3_bind_null(stmt_, index));
+  if (cursor_ == nullptr) return CheckBind(MovedFromError());
+  return CheckBind(cursor_->BindNull(index));
 }
 
 Statement& Statement::BindOptionalText(int index, absl::string_view value) {
@@ -109,37 +84,19 @@ Statement& Statement::BindOptionalText(int index, absl::string_view value) {
 }
 
 Statement& Statement::BindTextList(int index, const std::vector<std::string>& values) {
-  std::string json = "[";
-  for (const std::string& value : values) {
-    if (json.size() > 1) json += ',';
-    json += '"';
-    for (const char c : value) {
-      if (c == '"' || c == '\\') {
-        json += '\\';
-        json += c;
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        absl::StrAppend(&json, "\\u00", absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
-      } else {
-        json += c;
-      }
-    }
-    json += '"';
-  }
-  json += ']';
-  return BindText(index, json);
+  if (cursor_ == nullptr) return CheckBind(MovedFromError());
+  return CheckBind(cursor_->BindTextList(index, values));
 }
 
 Statement& Statement::BindIntList(int index, const std::vector<int64_t>& values) {
-  return BindText(index, absl::StrCat("[", absl::StrJoin(values, ","), "]"));
+  if (cursor_ == nullptr) return CheckBind(MovedFromError());
+  return CheckBind(cursor_->BindIntList(index, values));
 }
 
 absl::StatusOr<bool> Statement::Step() {
-  if (stmt_ == nullptr) return MovedFromError();
+  if (cursor_ == nullptr) return MovedFromError();
   if (!bind_status_.ok()) return bind_status_;
-  const int code = sqlite3_step(stmt_);
-  if (code == SQLITE_ROW) return true;
-  if (code == SQLITE_DONE) return false;
-  return connection_->Error(code);
+  return cursor_->Step();
 }
 
 absl::Status Statement::Run() {
@@ -150,35 +107,21 @@ absl::Status Statement::Run() {
 }
 
 void Statement::Reset() {
-  if (stmt_ != nullptr) sqlite3_reset(stmt_);
+  if (cursor_ != nullptr) cursor_->Reset();
 }
 
-int64_t Statement::ColumnInt(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
+int64_t Statement::ColumnInt(int column) const { return cursor_->ColumnInt(column); }
 
-double Statement::ColumnDouble(int column) const {
-  return sqlite3_column_double(stmt_, column);
-}
+double Statement::ColumnDouble(int column) const { return cursor_->ColumnDouble(column); }
 
-std::string Statement::ColumnText(int column) const {
-  // The pointer must be fetched before the size: asking for the size first
-  // could convert the value after it was measured.
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  return CopyBytes(text, sqlite3_column_bytes(stmt_, column));
-}
+std::string Statement::ColumnText(int column) const { return cursor_->ColumnText(column); }
 
-std::string Statement::ColumnBlob(int column) const {
-  const void* blob = sqlite3_column_blob(stmt_, column);
-  return CopyBytes(blob, sqlite3_column_bytes(stmt_, column));
-}
+std::string Statement::ColumnBlob(int column) const { return cursor_->ColumnBlob(column); }
 
 absl::Time Statement::ColumnTime(int column) const {
-  return absl::FromUnixMicros(sqlite3_column_int64(stmt_, column));
+  return absl::FromUnixMicros(cursor_->ColumnInt(column));
 }
 
-bool Statement::ColumnIsNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+bool Statement::ColumnIsNull(int column) const { return cursor_->ColumnIsNull(column); }
 
 }  // namespace clinicd::store

@@ -9,12 +9,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-struct sqlite3_stmt;
-
 namespace clinicd::store {
 
 namespace internal {
 class Connection;
+class Cursor;
 }  // namespace internal
 
 // A prepared statement borrowed from its connection's cache; it must not
@@ -61,9 +60,9 @@ class Statement final {
   // where empty means "not set".
   Statement& BindOptionalText(int index, absl::string_view value);
 
-  // Binds a list as one JSON array, for `x IN (SELECT value FROM
-  // json_each(?N))`: texts as JSON strings (escaped), numbers as numbers, so
-  // they compare with TEXT and INTEGER columns alike.
+  // Binds a list as one parameter, in the form the dialect's SQL takes
+  // apart: on SQLite a JSON array, for `x IN (SELECT value FROM
+  // json_each(?N))`; on PostgreSQL an array, for `x = ANY($N)`.
   Statement& BindTextList(int index, const std::vector<std::string>& values);
   Statement& BindIntList(int index, const std::vector<int64_t>& values);
 
@@ -101,20 +100,17 @@ class Statement final {
  private:
   friend class internal::Connection;
 
-  // Wraps `stmt`, a statement of `connection` cached under the key `*sql`.
-  Statement(internal::Connection* connection, const std::string* sql,
-            sqlite3_stmt* stmt);
+  // Wraps `cursor`, a cached statement of `connection`.
+  Statement(internal::Connection* connection, internal::Cursor* cursor);
 
-  // Remembers the first failing bind result so the next Step reports it.
-  Statement& CheckBind(int index, int code);
+  // Remembers the first failing bind so the next Step reports it.
+  Statement& CheckBind(absl::Status bound);
 
   // Gives the statement back to the connection's cache, if it still has one.
   void ReturnToCache();
 
   internal::Connection* connection_;
-  // The cache key; owned by the connection, which never erases keys.
-  const std::string* sql_;
-  sqlite3_stmt* stmt_;
+  internal::Cursor* cursor_;
   absl::Status bind_status_;
 };
 
