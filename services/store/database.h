@@ -16,10 +16,13 @@ namespace clinicd::store {
 // Where the database lives and how many connections serve it.
 struct DatabaseOptions {
   // A SQLite file path (":memory:" is refused: every connection would get
-  // its own empty database).
+  // its own empty database), or a postgresql:// URI.
   std::string path;
   // Connections for concurrent reads; a Read waits when all are in use.
   int read_connections = 4;
+  // PostgreSQL only: connections for concurrent writes (SQLite has one
+  // writer); a Write waits when all are in use.
+  int write_connections = 8;
   // How long a connection waits for a lock held by another process (e.g. an
   // admin CLI) before the call fails with kUnavailable.
   absl::Duration busy_timeout = absl::Seconds(10);

@@ -60,18 +60,4 @@ absl::Status SqliteStatus(int code, absl::string_view message,
   }
 }
 
-bool IsStorageFailure(const absl::Status& status) {
-  const std::optional<std::string> reason = ErrorReason(status);
-  return reason == kStorageFull || reason == kStorageUnavailable;
-}
-
-absl::Status Annotate(const absl::Status& status, absl::string_view context) {
-  if (status.ok()) return status;
-  absl::Status annotated(status.code(), absl::StrCat(context, status.message()));
-  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
-    annotated.SetPayload(type_url, payload);
-  });
-  return annotated;
-}
-
 }  // namespace clinicd::store::internal

@@ -1,0 +1,335 @@
+#include "services/store/postgres_database.h"
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <random>
+#include <utility>
+
+#include "absl/memory/memory.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/store/postgres_connection.h"
+#include "services/store/postgres_status.h"
+#include "services/store/run_guarded.h"
+
+namespace clinicd::store {
+namespace {
+
+using internal::PostgresConnection;
+
+// The channel every commit that changed rows notifies.
+constexpr char kCommitChannel[] = "clinicd_commit";
+
+// How often one write is run again after losing to a concurrent one before
+// the caller is told to retry. Each attempt re-reads what changed, so a
+// second attempt almost always decides (commits or refuses); this many
+// means a pathological pile-up.
+constexpr int kMaxAttempts = 25;
+
+// The address for messages and logs: the password, if any, replaced.
+std::string DisplayAddress(absl::string_view uri) {
+  std::string shown(uri);
+  // postgresql://user:secret@host/...
+  const size_t scheme = shown.find("://");
+  const size_t at = shown.find('@');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+    const size_t colon = shown.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) shown.replace(colon + 1, at - colon - 1, "***");
+  }
+  // ...?password=secret&...
+  const size_t password = shown.find("password=");
+  if (password != std::string::npos) {
+    const size_t end = shown.find('&', password);
+    shown.replace(password + 9, (end == std::string::npos ? shown.size() : end) - password - 9,
+                  "***");
+  }
+  return shown;
+}
+
+// Sleeps a random while that grows with `attempt`, so two transactions that
+// keep colliding drift apart.
+void BackOff(int attempt) {
+  thread_local std::minstd_rand random(std::random_device{}());
+  const int ceiling_ms = std::min(1 << std::min(attempt, 6), 50);
+  std::uniform_int_distribution<int> micros(100, ceiling_ms * 1000);
+  absl::SleepFor(absl::Microseconds(micros(random)));
+}
+
+}  // namespace
+
+bool IsPostgresAddress(absl::string_view path) {
+  return absl::StartsWith(path, "postgresql://") || absl::StartsWith(path, "postgres://");
+}
+
+class PostgresDatabase::Pool {
+ public:
+  explicit Pool(std::vector<std::unique_ptr<PostgresConnection>> connections)
+      : connections_(std::move(connections)) {
+    for (const auto& connection : connections_) idle_.push_back(connection.get());
+  }
+
+  PostgresConnection* Acquire() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](std::vector<PostgresConnection*>* idle) { return !idle->empty(); }, &idle_));
+    PostgresConnection* connection = idle_.back();
+    idle_.pop_back();
+    return connection;
+  }
+
+  void Release(PostgresConnection* connection) {
+    absl::MutexLock lock(&mu_);
+    idle_.push_back(connection);
+  }
+
+ private:
+  const std::vector<std::unique_ptr<PostgresConnection>> connections_;
+  absl::Mutex mu_;
+  std::vector<PostgresConnection*> idle_ ABSL_GUARDED_BY(mu_);
+};
+
+namespace {
+
+// A connection borrowed from a pool for one transaction.
+template <typename PoolType>
+struct Lease {
+  PoolType& pool;
+  PostgresConnection* connection;
+  explicit Lease(PoolType& p) : pool(p), connection(p.Acquire()) {}
+  ~Lease() { pool.Release(connection); }
+};
+
+// Ends whatever transaction `connection` still has open, so it is clean for
+// its next user; the first error is the one worth reporting.
+void RollBackIfOpen(PostgresConnection& connection) {
+  if (connection.InTransaction()) connection.Exec("ROLLBACK").IgnoreError();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(
+    const DatabaseOptions& options) {
+  const std::string shown = DisplayAddress(options.path);
+  if (options.read_connections < 1 || options.write_connections < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "read_connections and write_connections must be at least 1, got ",
+        options.read_connections, " and ", options.write_connections));
+  }
+  auto connect = [&]() -> absl::StatusOr<std::unique_ptr<PostgresConnection>> {
+    absl::StatusOr<std::unique_ptr<PostgresConnection>> connection =
+        PostgresConnection::Open(options.path, options.busy_timeout);
+    if (!connection.ok()) return internal::Annotate(connection.status(), absl::StrCat(shown, ": "));
+    return connection;
+  };
+  std::vector<std::unique_ptr<PostgresConnection>> writers;
+  for (int i = 0; i < options.write_connections; ++i) {
+    absl::StatusOr<std::unique_ptr<PostgresConnection>> writer = connect();
+    if (!writer.ok()) return writer.status();
+    writers.push_back(*std::move(writer));
+  }
+  std::vector<std::unique_ptr<PostgresConnection>> readers;
+  for (int i = 0; i < options.read_connections; ++i) {
+    absl::StatusOr<std::unique_ptr<PostgresConnection>> reader = connect();
+    if (!reader.ok()) return reader.status();
+    readers.push_back(*std::move(reader));
+  }
+  absl::StatusOr<std::unique_ptr<PostgresConnection>> listener = connect();
+  if (!listener.ok()) return listener.status();
+  if (absl::Status s = (*listener)->Exec(absl::StrCat("LISTEN ", kCommitChannel)); !s.ok()) {
+    return internal::Annotate(s, absl::StrCat(shown, ": "));
+  }
+  return absl::WrapUnique(new PostgresDatabase(options, shown, std::move(writers),
+                                               std::move(readers), *std::move(listener)));
+}
+
+PostgresDatabase::PostgresDatabase(DatabaseOptions options, std::string display_address,
+                                   std::vector<std::unique_ptr<PostgresConnection>> writers,
+                                   std::vector<std::unique_ptr<PostgresConnection>> readers,
+                                   std::unique_ptr<PostgresConnection> listener)
+    : options_(std::move(options)),
+      display_address_(std::move(display_address)),
+      writers_(std::make_unique<Pool>(std::move(writers))),
+      readers_(std::make_unique<Pool>(std::move(readers))),
+      listener_(std::move(listener)) {
+  listen_thread_ = std::thread([this] { Listen(); });
+}
+
+PostgresDatabase::~PostgresDatabase() {
+  stopping_ = true;
+  listen_thread_.join();
+}
+
+void PostgresDatabase::Listen() {
+  PostgresConnection& connection = *listener_;
+  while (!stopping_) {
+    pg_conn* conn = connection.handle();
+    if (PQstatus(conn) != CONNECTION_OK) {
+      // Reconnect, listen again, and wake every waiter: notifications sent
+      // while the connection was down are lost, so they re-read.
+      if (!connection.EnsureConnected().ok() ||
+          !connection.Exec(absl::StrCat("LISTEN ", kCommitChannel)).ok()) {
+        absl::SleepFor(absl::Milliseconds(500));
+        continue;
+      }
+      CountCommits(1);
+    }
+    pollfd watched{PQsocket(conn), POLLIN, 0};
+    if (watched.fd >= 0) ::poll(&watched, 1, /*timeout_ms=*/200);
+    if (PQconsumeInput(conn) == 0) continue;  // Broken: reconnected above.
+    uint64_t heard = 0;
+    while (PGnotify* notice = PQnotifies(conn)) {
+      ++heard;
+      PQfreemem(notice);
+    }
+    CountCommits(heard);
+  }
+}
+
+void PostgresDatabase::CountCommits(uint64_t committed) const {
+  if (committed == 0) return;
+  absl::MutexLock lock(&commits_mu_);
+  commits_ += committed;
+  commits_cv_.SignalAll();
+}
+
+absl::Status PostgresDatabase::WriteOnce(PostgresConnection& connection,
+                                         absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  connection.ForgetTransaction();
+  absl::Status status = connection.Exec("BEGIN ISOLATION LEVEL SERIALIZABLE");
+  if (status.ok()) {
+    Transaction transaction(&connection);
+    status = internal::RunGuarded(fn, transaction);
+  }
+  if (status.ok() && PQtransactionStatus(connection.handle()) == PQTRANS_INERROR) {
+    // A statement failed and fn went on as if it had not: COMMIT would
+    // quietly roll back, so say so instead of acknowledging.
+    status = absl::InternalError("a statement failed inside the write; nothing was written");
+  }
+  // Sent at COMMIT, to every listening clinicd (this one included).
+  if (status.ok() && connection.wrote()) {
+    status = connection.Exec(absl::StrCat("NOTIFY ", kCommitChannel));
+  }
+  if (status.ok()) status = connection.Exec("COMMIT");
+  RollBackIfOpen(connection);
+  return status;
+}
+
+absl::Status PostgresDatabase::Write(absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  ++writes_in_flight_;
+  Lease<Pool> lease(*writers_);
+  PostgresConnection& connection = *lease.connection;
+  size_t slot = 0;
+  {
+    absl::MutexLock lock(&health_mu_);
+    slot = write_began_.size();
+    write_began_.push_back(absl::Now());
+  }
+  absl::Status status;
+  for (int attempt = 1;; ++attempt) {
+    status = connection.EnsureConnected();
+    if (status.ok()) status = WriteOnce(connection, fn);
+    if (connection.retry_sqlstate().empty() || attempt == kMaxAttempts) break;
+    BackOff(attempt);
+  }
+  if (status.ok() && !connection.retry_sqlstate().empty()) {
+    status = internal::PostgresStatus(connection.retry_sqlstate(), "write conflicts kept repeating");
+  }
+  {
+    absl::MutexLock lock(&health_mu_);
+    write_began_.erase(write_began_.begin() + static_cast<long>(std::min(slot, write_began_.size() - 1)));
+  }
+  NoteWriteOutcome(status);
+  if (status.ok()) CountCommits(1);
+  --writes_in_flight_;
+  return status;
+}
+
+void PostgresDatabase::NoteWriteOutcome(const absl::Status& status) {
+  absl::MutexLock lock(&health_mu_);
+  if (status.ok()) {
+    storage_failure_ = absl::OkStatus();
+  } else if (internal::IsStorageFailure(status)) {
+    storage_failure_ = status;
+  }
+}
+
+absl::Status PostgresDatabase::Read(absl::FunctionRef<absl::Status(Transaction&)> fn) const {
+  Lease<Pool> lease(*readers_);
+  PostgresConnection& connection = *lease.connection;
+  absl::Status status = connection.EnsureConnected();
+  if (status.ok()) status = connection.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (status.ok()) {
+    Transaction transaction(&connection);
+    status = internal::RunGuarded(fn, transaction);
+  }
+  if (status.ok()) status = connection.Exec("COMMIT");
+  RollBackIfOpen(connection);
+  return status;
+}
+
+size_t PostgresDatabase::QueuedWrites() const { return writes_in_flight_.load(); }
+
+uint64_t PostgresDatabase::commits() const {
+  absl::MutexLock lock(&commits_mu_);
+  return commits_;
+}
+
+uint64_t PostgresDatabase::WaitForCommit(uint64_t seen, absl::Duration timeout) const {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::MutexLock lock(&commits_mu_);
+  while (commits_ == seen) {
+    if (commits_cv_.WaitWithDeadline(&commits_mu_, deadline)) break;  // Timed out.
+  }
+  return commits_;
+}
+
+absl::Status PostgresDatabase::WriterHealth(absl::Duration wedged_after) const {
+  absl::MutexLock lock(&health_mu_);
+  if (!storage_failure_.ok()) return storage_failure_;
+  if (!write_began_.empty()) {
+    const absl::Duration held =
+        absl::Now() - *std::min_element(write_began_.begin(), write_began_.end());
+    if (held > wedged_after) {
+      return absl::UnavailableError(
+          absl::StrCat("a write has been running for ", absl::FormatDuration(held)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PostgresDatabase::ProbeWriter() {
+  Lease<Pool> lease(*writers_);
+  PostgresConnection& connection = *lease.connection;
+  absl::Status status = connection.EnsureConnected();
+  // A transaction with an id writes and flushes a commit record: the WAL
+  // is written and synced as for any write, and no row changes.
+  if (status.ok()) status = connection.Exec("BEGIN; SELECT pg_current_xact_id(); COMMIT");
+  RollBackIfOpen(connection);
+  NoteWriteOutcome(status);
+  return status;
+}
+
+absl::StatusOr<int> PostgresDatabase::UserVersion() const {
+  int version = 0;
+  absl::Status status = Read([&](Transaction& txn) -> absl::Status {
+    absl::StatusOr<Statement> exists =
+        txn.Prepare("SELECT to_regclass('schema_version') IS NOT NULL");
+    if (!exists.ok()) return exists.status();
+    absl::StatusOr<bool> row = exists->Step();
+    if (!row.ok()) return row.status();
+    if (!*row || exists->ColumnInt(0) == 0) return absl::OkStatus();
+    absl::StatusOr<Statement> read = txn.Prepare("SELECT version FROM schema_version");
+    if (!read.ok()) return read.status();
+    row = read->Step();
+    if (!row.ok()) return row.status();
+    if (*row) version = static_cast<int>(read->ColumnInt(0));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return version;
+}
+
+}  // namespace clinicd::store
