@@ -50,8 +50,9 @@ absl::StatusOr<NewApiKey> CreateApiKey(store::Database& db, Role role,
   row.all_clinics = clinic_ids.empty();
   row.clinic_ids = clinic_ids;
   row.description = std::string(description);
+  // Read once, outside fn, which may run again after a rollback.
+  row.create_time = absl::Now();
   absl::Status status = db.Write([&](store::Transaction& tx) -> absl::Status {
-    row.create_time = absl::Now();
     return store::InsertApiKey(tx, row, Sha256(key.secret));
   });
   if (!status.ok()) return status;
@@ -59,8 +60,10 @@ absl::StatusOr<NewApiKey> CreateApiKey(store::Database& db, Role role,
 }
 
 absl::Status RevokeApiKey(store::Database& db, absl::string_view key_id) {
+  // Read once, outside fn, which may run again after a rollback.
+  const absl::Time now = absl::Now();
   return db.Write([&](store::Transaction& tx) -> absl::Status {
-    absl::StatusOr<bool> revoked = store::RevokeApiKeyRow(tx, key_id, absl::Now());
+    absl::StatusOr<bool> revoked = store::RevokeApiKeyRow(tx, key_id, now);
     if (!revoked.ok()) return revoked.status();
     if (!*revoked) {
       return absl::NotFoundError(absl::StrCat("no live API key with id `", key_id, "`"));

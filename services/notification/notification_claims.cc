@@ -94,6 +94,9 @@ absl::StatusOr<clinic::v1::ClaimNotificationsResponse> ClaimNotifications(
 
   clinic::v1::ClaimNotificationsResponse response;
   absl::Status status = db.Write([&](store::Transaction& tx) -> absl::Status {
+    // fn may run again after a rollback: the leases of an earlier attempt
+    // were never stored, so none of them may be handed out.
+    response.Clear();
     std::map<std::pair<std::string, std::string>, clinic::v1::Patient> patients;
     while (response.notifications_size() < wanted) {
       const int limit = wanted - response.notifications_size();

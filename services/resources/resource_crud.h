@@ -46,7 +46,7 @@ class ResourceCrud final {
   // with the same `request_id` returns the first result; the same id with a
   // different `request` is INVALID_ARGUMENT.
   absl::StatusOr<M> Create(const auth::Principal& principal,
-                           absl::string_view parent, M resource,
+                           absl::string_view parent, const M& resource,
                            const google::protobuf::Message& request,
                            absl::string_view request_id) {
     absl::StatusOr<std::vector<std::string>> scope = ParseParent(principal, parent);
@@ -83,17 +83,24 @@ class ResourceCrud final {
           !s.ok() || replayed) {
         return s;
       }
-      if (absl::Status s = Admit(tx, principal, *scope, parent, name, resource); !s.ok()) return s;
-      store::ResourceRow row{ids.back(), 1, StoredBytes(resource)};
-      if (absl::Status s = store::InsertRow(tx, kind_.table, *scope, row, Columns(resource));
+      // fn may run again after a rollback: stamping and validation fill
+      // fields from what they read (a series' indication from the
+      // consultation), so each attempt starts from the request's resource.
+      M candidate = resource;
+      if (absl::Status s = Admit(tx, principal, *scope, parent, name, candidate); !s.ok()) return s;
+      store::ResourceRow row{ids.back(), 1, StoredBytes(candidate)};
+      if (absl::Status s = store::InsertRow(tx, kind_.table, *scope, row, Columns(candidate));
           !s.ok()) {
         return s;
       }
       if (kind_.after_write) {
-        if (absl::Status s = kind_.after_write(tx, principal.now, *scope, nullptr, resource); !s.ok()) return s;
+        if (absl::Status s = kind_.after_write(tx, principal.now, *scope, nullptr, candidate);
+            !s.ok()) {
+          return s;
+        }
       }
-      SetEtag(resource, 1);
-      result = resource;
+      SetEtag(candidate, 1);
+      result = std::move(candidate);
       if (request_id.empty()) return absl::OkStatus();
       return store::RecordIdempotentResponse(tx, idempotency_scope, request_id,
                                              digest, result.SerializeAsString(), principal.now);

@@ -60,9 +60,11 @@ absl::StatusOr<bool> RevokeApiKeyRow(Transaction& tx, absl::string_view key_id, 
 }
 
 absl::StatusOr<std::vector<ApiKeyRow>> ListApiKeyRows(Transaction& tx) {
+  // The revoked flag as an integer in both dialects: PostgreSQL's
+  // `revoke_time IS NOT NULL` is a boolean, which ColumnInt would read as 0.
   absl::StatusOr<Statement> stmt = tx.Prepare(
       "SELECT key_id, role, all_clinics, description, create_time, "
-      "revoke_time IS NOT NULL FROM api_keys ORDER BY key_id");
+      "CASE WHEN revoke_time IS NULL THEN 0 ELSE 1 END FROM api_keys ORDER BY key_id");
   if (!stmt.ok()) return stmt.status();
   std::vector<ApiKeyRow> keys;
   while (true) {

@@ -1,8 +1,13 @@
 #include "services/store/appointment_rows.h"
 
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "services/store/keyset_statement.h"
 
 namespace clinicd::store {
@@ -11,27 +16,25 @@ absl::StatusOr<KeysetPage<ResourceRow>> ListAppointmentRows(Transaction& tx,
                                                             const AppointmentFilter& filter,
                                                             const std::vector<std::string>& after,
                                                             int limit) {
-  // ?1 clinic, ?2 limit, ?3/?4 keyset, then the id filters in order and the
-  // times. Only the filters in use appear, so each combination is its own
-  // cached statement and keeps its index.
+  // ?1 clinic, ?2 limit, ?3/?4 keyset, then one parameter per filter in
+  // use, numbered on from ?5 as they are added: a number skipped for an
+  // unused filter would make PostgreSQL refuse the statement. Only the
+  // filters in use appear, so each combination is its own cached statement
+  // and keeps its index.
   std::string sql =
       "SELECT id, revision, data, start_time FROM appointments WHERE clinic_id = ?1 "
       "AND " CLINICD_SQL_AFTER_INTEGER_KEY("start_time");
-  std::vector<std::string> text_params;
-  struct IdFilter {
-    const std::string& id;
-    const char* column;
+  std::vector<std::variant<std::string, absl::Time>> filter_values;
+  auto append_filter = [&](absl::string_view condition,
+                           std::variant<std::string, absl::Time> value) {
+    filter_values.push_back(std::move(value));
+    absl::StrAppend(&sql, " AND ", condition, " ?", 4 + filter_values.size());
   };
-  for (const IdFilter& id_filter : {IdFilter{filter.practitioner_id, "practitioner_id"},
-                                    IdFilter{filter.room_id, "room_id"},
-                                    IdFilter{filter.patient_id, "patient_id"}}) {
-    if (id_filter.id.empty()) continue;
-    absl::StrAppend(&sql, " AND ", id_filter.column, " = ?", 5 + text_params.size());
-    text_params.push_back(id_filter.id);
-  }
-  const int time_param = 5 + static_cast<int>(text_params.size());
-  if (filter.start_from) absl::StrAppend(&sql, " AND start_time >= ?", time_param);
-  if (filter.start_before) absl::StrAppend(&sql, " AND start_time < ?", time_param + 1);
+  if (!filter.practitioner_id.empty()) append_filter("practitioner_id =", filter.practitioner_id);
+  if (!filter.room_id.empty()) append_filter("room_id =", filter.room_id);
+  if (!filter.patient_id.empty()) append_filter("patient_id =", filter.patient_id);
+  if (filter.start_from) append_filter("start_time >=", *filter.start_from);
+  if (filter.start_before) append_filter("start_time <", *filter.start_before);
   // States and kinds are stored as their clinic.v1 numbers (stored_values.h).
   std::string states;
   for (clinic::v1::AppointmentState state : filter.states) {
@@ -47,11 +50,14 @@ absl::StatusOr<KeysetPage<ResourceRow>> ListAppointmentRows(Transaction& tx,
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, filter.clinic_id).Bind(2, static_cast<int64_t>(limit + 1));
   BindIntegerPageKey(*stmt, 3, after);
-  for (size_t i = 0; i < text_params.size(); ++i) {
-    stmt->BindText(5 + static_cast<int>(i), text_params[i]);
+  for (size_t i = 0; i < filter_values.size(); ++i) {
+    const int index = 5 + static_cast<int>(i);
+    if (const auto* text = std::get_if<std::string>(&filter_values[i])) {
+      stmt->BindText(index, *text);
+    } else {
+      stmt->Bind(index, std::get<absl::Time>(filter_values[i]));
+    }
   }
-  if (filter.start_from) stmt->Bind(time_param, *filter.start_from);
-  if (filter.start_before) stmt->Bind(time_param + 1, *filter.start_before);
   return ReadResourceRowPage(*stmt, limit);
 }
 

@@ -40,7 +40,7 @@ absl::Status QueueNotification(Transaction& tx, const OutgoingNotification& mess
       "ON CONFLICT (dedupe_key) DO UPDATE SET state = " CLINICD_SQL_PENDING
       ", recipient = excluded.recipient, "
       "subject = excluded.subject, body = excluded.body, due_time = excluded.due_time, "
-      "update_time = excluded.update_time WHERE state = " CLINICD_SQL_CANCELLED);
+      "update_time = excluded.update_time WHERE notifications.state = " CLINICD_SQL_CANCELLED);
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, NewResourceId(now))
       .BindText(2, message.clinic_id)

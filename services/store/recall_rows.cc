@@ -95,11 +95,15 @@ absl::StatusOr<KeysetPage<ResourceRow>> ListRecallRows(Transaction& tx,
                                                        const RecallListFilter& filter,
                                                        const std::vector<std::string>& after,
                                                        int limit) {
-  // Every view binds ?6 (the time), so each is one cached statement.
+  // The view's condition over the time, ?6. Listing every recall needs
+  // none and leaves ?6 out: PostgreSQL cannot infer the type of a parameter
+  // that nothing compares with.
   const char* view = nullptr;
+  bool view_uses_now = true;
   switch (filter.view) {
     case clinic::v1::RECALL_VIEW_UNSPECIFIED:
-      view = "?6 IS NOT NULL";
+      view = "TRUE";
+      view_uses_now = false;
       break;
     case clinic::v1::RECALL_VIEW_DUE:
       view = "state IN " CLINICD_SQL_OPEN_RECALL_STATES " AND due_time <= ?6 AND lapse_time > ?6";
@@ -122,7 +126,8 @@ absl::StatusOr<KeysetPage<ResourceRow>> ListRecallRows(Transaction& tx,
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, filter.clinic_id).Bind(2, static_cast<int64_t>(limit + 1));
   BindIntegerPageKey(*stmt, 3, after);
-  stmt->BindOptionalText(5, filter.patient_id).Bind(6, filter.now);
+  stmt->BindOptionalText(5, filter.patient_id);
+  if (view_uses_now) stmt->Bind(6, filter.now);
   return ReadResourceRowPage(*stmt, limit);
 }
 

@@ -7,13 +7,15 @@
 namespace clinicd::store {
 namespace {
 
-// "clinic_id = ?2 AND practitioner_id = ?3" for scope params from `first`.
+// "clinic_id = ?2 AND practitioner_id = ?3" for scope params from `first`;
+// TRUE for a top-level table. Not 1: PostgreSQL takes only a boolean as a
+// condition, and SQLite (since 3.23) reads TRUE as 1.
 std::string ScopeClause(const ResourceTable& table, int first) {
   std::vector<std::string> parts;
   for (size_t i = 0; i < table.scope_columns.size(); ++i) {
     parts.push_back(absl::StrCat(table.scope_columns[i], " = ?", first + i));
   }
-  return parts.empty() ? "1" : absl::StrJoin(parts, " AND ");
+  return parts.empty() ? "TRUE" : absl::StrJoin(parts, " AND ");
 }
 
 void BindScope(Statement& stmt, const std::vector<std::string>& scope,

@@ -2,7 +2,7 @@
 
 // Deleting what is kept no longer: expired idempotency records, finished
 // messages and old feed events. Each call deletes at most `limit` rows in the
-// caller's write transaction, through an index (migration 6), so a caller
+// caller's write transaction, through an index (migration 7), so a caller
 // that commits after each batch never holds the one writer for long.
 
 #include "absl/status/statusor.h"
@@ -45,14 +45,15 @@ absl::StatusOr<FeedRange> ReadFeedRange(Transaction& tx);
 namespace internal {
 
 // The pruning statements, for the test that checks each one searches an
-// index instead of scanning its table.
+// index instead of scanning its table. Rows are deleted by primary key, not
+// rowid, which PostgreSQL does not have.
 inline constexpr const char* kPruneIdempotencySql =
-    "DELETE FROM idempotency_records WHERE rowid IN (SELECT rowid FROM idempotency_records "
-    "WHERE create_time < ?1 ORDER BY create_time LIMIT ?2)";
-// The state list must match migration 6's partial index word for word, or
+    "DELETE FROM idempotency_records WHERE (scope, request_id) IN (SELECT scope, request_id "
+    "FROM idempotency_records WHERE create_time < ?1 ORDER BY create_time LIMIT ?2)";
+// The state list must match migration 7's partial index word for word, or
 // SQLite will not use it.
 inline constexpr const char* kPruneMessagesSql =
-    "DELETE FROM notifications WHERE rowid IN (SELECT rowid FROM notifications "
+    "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications "
     "WHERE state IN ('delivered', 'failed', 'cancelled', 'suppressed') "
     "AND update_time < ?1 AND due_time < ?1 ORDER BY update_time LIMIT ?2)";
 // The oldest `limit` events by seq; of those, every one before the first

@@ -251,6 +251,9 @@ int Run() {
     const HistoryPlan plan(rest, grid, today, kNoLimitDays, /*future=*/true);
     const absl::Time since = absl::FromCivil(plan.first_day() - 30, zone);
     if (absl::Status s = (*db)->Write([&](store::Transaction& tx) {
+          // fn may run again after a rollback: forget the names of rows an
+          // earlier attempt stored, which were rolled back with it.
+          added = {};
           return AddHistoryCohort(tx, clinic_id, practitioners,
                                   /*seed=*/static_cast<uint64_t>(absl::ToUnixNanos(now)), since,
                                   &added);

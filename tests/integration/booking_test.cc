@@ -755,6 +755,11 @@ TEST_F(BookingTest, ListFiltersByPractitionerAndTimeAndPagesInStartOrder) {
   *morning.mutable_start_time() = ToProto(At(monday_, 0));
   *morning.mutable_end_time() = ToProto(At(monday_, 11));
   EXPECT_EQ(ListNames(morning), (std::vector<std::string>{by_hour[9], by_hour[10]}));
+  // An end time alone bounds the list too.
+  clinic::v1::ListAppointmentsRequest until_eleven;
+  until_eleven.set_practitioner(practitioner_.name());
+  *until_eleven.mutable_end_time() = ToProto(At(monday_, 11));
+  EXPECT_EQ(ListNames(until_eleven), (std::vector<std::string>{by_hour[9], by_hour[10]}));
   EXPECT_EQ(ListNames({}).size(), 7u);
 }
 

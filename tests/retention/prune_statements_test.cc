@@ -1,6 +1,7 @@
-// Every pruning statement finds its rows through an index (migration 6, or
-// the events' primary key) rather than reading its whole table, so a batch
-// costs the same on a database of ten years as on a new one.
+// Every pruning statement finds its rows through an index (migration 7, or
+// the events' primary key) rather than reading its whole table, and deletes
+// them by primary key, so a batch costs the same on a database of ten years
+// as on a new one.
 
 #include <gtest/gtest.h>
 
@@ -31,7 +32,9 @@ class PruneStatementsTest : public RetentionFixture {
 
 TEST_F(PruneStatementsTest, IdempotencyRecordsAreFoundByTheirCreateTimeIndex) {
   const std::string plan = PlanOf(store::internal::kPruneIdempotencySql);
-  EXPECT_NE(plan.find("USING COVERING INDEX idempotency_records_by_time (create_time<?)"),
+  EXPECT_NE(plan.find("INDEX idempotency_records_by_time (create_time<?)"), std::string::npos)
+      << plan;
+  EXPECT_NE(plan.find("INDEX sqlite_autoindex_idempotency_records_1 (scope=? AND request_id=?)"),
             std::string::npos)
       << plan;
   EXPECT_EQ(plan.find("SCAN idempotency_records\n"), std::string::npos) << plan;
@@ -40,6 +43,9 @@ TEST_F(PruneStatementsTest, IdempotencyRecordsAreFoundByTheirCreateTimeIndex) {
 TEST_F(PruneStatementsTest, FinishedMessagesAreFoundByTheirPartialIndex) {
   const std::string plan = PlanOf(store::internal::kPruneMessagesSql);
   EXPECT_NE(plan.find("USING INDEX notifications_finished (update_time<?)"), std::string::npos)
+      << plan;
+  EXPECT_NE(plan.find("INDEX sqlite_autoindex_notifications_1 (id=?)"),
+            std::string::npos)
       << plan;
   EXPECT_EQ(plan.find("SCAN notifications\n"), std::string::npos) << plan;
 }

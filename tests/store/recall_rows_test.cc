@@ -92,6 +92,19 @@ TEST_F(RecallRowsTest, APageEndsWithTheKeyTheNextStartsAfter) {
   EXPECT_TRUE(next.empty()) << "the last page has no next key";
 }
 
+TEST_F(RecallRowsTest, TheUnfilteredViewListsEveryRecallPageByPage) {
+  const absl::Duration day = absl::Hours(24);
+  Insert("lapsed", "p2", clinic::v1::RECALL_STATE_LAPSED, -50 * day);
+  Insert("due", "p1", clinic::v1::RECALL_STATE_DUE, -1 * day);
+  Insert("satisfied", "p2", clinic::v1::RECALL_STATE_SATISFIED, 2 * day);
+  Insert("ahead", "p1", clinic::v1::RECALL_STATE_UPCOMING, 10 * day);
+  std::vector<std::string> next;
+  EXPECT_EQ(Page(clinic::v1::RECALL_VIEW_UNSPECIFIED, "", {}, 3, &next),
+            (Ids{"lapsed", "due", "satisfied"}));
+  EXPECT_EQ(Page(clinic::v1::RECALL_VIEW_UNSPECIFIED, "", next, 3, &next), Ids{"ahead"});
+  EXPECT_TRUE(next.empty());
+}
+
 TEST_F(RecallRowsTest, AnUnknownViewIsRefused) {
   EXPECT_OK(db_->Read([&](Transaction& tx) -> absl::Status {
     absl::StatusOr<KeysetPage<ResourceRow>> page = ListRecallRows(
