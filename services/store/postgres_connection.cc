@@ -253,7 +253,10 @@ PostgresConnection::~PostgresConnection() {
 }
 
 absl::Status PostgresConnection::EnsureConnected() {
-  if (PQstatus(conn_) != CONNECTION_OK) {
+  // Reading what is waiting notices a session the server ended (it says so,
+  // then closes the socket) before a transaction would fail on it.
+  if (PQstatus(conn_) != CONNECTION_OK || PQconsumeInput(conn_) == 0 ||
+      PQstatus(conn_) != CONNECTION_OK) {
     PQreset(conn_);
     configured_ = false;
   }

@@ -199,6 +199,12 @@ absl::Status PostgresDatabase::WriteOnce(PostgresConnection& connection,
                                          absl::FunctionRef<absl::Status(Transaction&)> fn) {
   connection.ForgetTransaction();
   absl::Status status = connection.Exec("BEGIN ISOLATION LEVEL SERIALIZABLE");
+  if (!status.ok() && PQstatus(connection.handle()) != CONNECTION_OK) {
+    // The session died between transactions (nothing of this write ran):
+    // connect again and begin once more.
+    status = connection.EnsureConnected();
+    if (status.ok()) status = connection.Exec("BEGIN ISOLATION LEVEL SERIALIZABLE");
+  }
   if (status.ok()) {
     Transaction transaction(&connection);
     status = internal::RunGuarded(fn, transaction);
@@ -259,8 +265,13 @@ void PostgresDatabase::NoteWriteOutcome(const absl::Status& status) {
 absl::Status PostgresDatabase::Read(absl::FunctionRef<absl::Status(Transaction&)> fn) const {
   Lease<Pool> lease(*readers_);
   PostgresConnection& connection = *lease.connection;
+  constexpr char kBegin[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
   absl::Status status = connection.EnsureConnected();
-  if (status.ok()) status = connection.Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (status.ok()) status = connection.Exec(kBegin);
+  if (!status.ok() && PQstatus(connection.handle()) != CONNECTION_OK) {
+    status = connection.EnsureConnected();
+    if (status.ok()) status = connection.Exec(kBegin);
+  }
   if (status.ok()) {
     Transaction transaction(&connection);
     status = internal::RunGuarded(fn, transaction);

@@ -4,7 +4,8 @@ namespace clinicd::store {
 namespace {
 
 // Runs one of the pruning statements with its cutoff and batch size.
-absl::StatusOr<int> DeleteBatch(Transaction& tx, const char* sql, absl::Time cutoff, int limit) {
+absl::StatusOr<int> DeleteBatch(Transaction& tx, const DialectSql& sql, absl::Time cutoff,
+                                int limit) {
   absl::StatusOr<Statement> stmt = tx.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, cutoff).Bind(2, limit);
@@ -13,7 +14,7 @@ absl::StatusOr<int> DeleteBatch(Transaction& tx, const char* sql, absl::Time cut
 }
 
 // The one integer a query answers.
-absl::StatusOr<int64_t> QueryOne(Transaction& tx, const char* sql) {
+absl::StatusOr<int64_t> QueryOne(Transaction& tx, absl::string_view sql) {
   absl::StatusOr<Statement> stmt = tx.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<bool> row = stmt->Step();
@@ -24,21 +25,25 @@ absl::StatusOr<int64_t> QueryOne(Transaction& tx, const char* sql) {
 }  // namespace
 
 absl::StatusOr<int> PruneIdempotencyRecords(Transaction& tx, absl::Time cutoff, int limit) {
-  return DeleteBatch(tx, internal::kPruneIdempotencySql, cutoff, limit);
+  return DeleteBatch(tx, {internal::kPruneIdempotencySql, internal::kPruneIdempotencySql}, cutoff,
+                     limit);
 }
 
 absl::StatusOr<int> PruneFinishedMessages(Transaction& tx, absl::Time cutoff, int limit) {
-  return DeleteBatch(tx, internal::kPruneMessagesSql, cutoff, limit);
+  return DeleteBatch(tx, {internal::kPruneMessagesSql, internal::kPruneMessagesSql}, cutoff, limit);
 }
 
 absl::StatusOr<int> PruneEvents(Transaction& tx, absl::Time cutoff, int limit) {
-  return DeleteBatch(tx, internal::kPruneEventsSql, cutoff, limit);
+  return DeleteBatch(tx, {internal::kPruneEventsSql, internal::kPruneEventsPostgresSql}, cutoff,
+                     limit);
 }
 
 absl::StatusOr<FeedRange> ReadFeedRange(Transaction& tx) {
   // sqlite_sequence has no row for events until the first one is written.
   absl::StatusOr<int64_t> last = QueryOne(
-      tx, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)");
+      tx, DialectSql{"SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
+                     "SELECT coalesce(max(seq), 0) FROM events"}
+              .For(tx.dialect()));
   if (!last.ok()) return last.status();
   // min() over the primary key reads one row of the b-tree, not the table.
   absl::StatusOr<int64_t> oldest = QueryOne(tx, "SELECT coalesce(min(seq), 0) FROM events");

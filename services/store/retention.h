@@ -38,8 +38,10 @@ struct FeedRange {
 };
 
 // Reads the feed's range in the caller's snapshot; `last` is the newest
-// sequence number ever given (SQLite's AUTOINCREMENT record), so it stays
-// right when every event has been pruned.
+// sequence number ever given, so it stays right when every old event has
+// been pruned: SQLite's AUTOINCREMENT record; on PostgreSQL the newest event
+// itself, which pruning always keeps (events commit in seq order there, so
+// the newest a snapshot sees is the last given before it).
 absl::StatusOr<FeedRange> ReadFeedRange(Transaction& tx);
 
 namespace internal {
@@ -63,6 +65,12 @@ inline constexpr const char* kPruneEventsSql =
     "WITH head AS (SELECT seq, event_time FROM events ORDER BY seq LIMIT ?2) "
     "DELETE FROM events WHERE seq <= coalesce("
     "(SELECT min(seq) FROM head WHERE event_time >= ?1) - 1, (SELECT max(seq) FROM head))";
+// The same on PostgreSQL, which keeps the newest event (ReadFeedRange).
+inline constexpr const char* kPruneEventsPostgresSql =
+    "WITH head AS (SELECT seq, event_time FROM events ORDER BY seq LIMIT $2) "
+    "DELETE FROM events WHERE seq <= coalesce("
+    "(SELECT min(seq) FROM head WHERE event_time >= $1) - 1, (SELECT max(seq) FROM head)) "
+    "AND seq < (SELECT max(seq) FROM events)";
 
 }  // namespace internal
 
