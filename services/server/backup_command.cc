@@ -8,6 +8,7 @@
 #include "services/server/flags.h"
 #include "services/server/staged_file.h"
 #include "services/store/online_backup.h"
+#include "services/store/postgres_database.h"
 
 namespace clinicd::server {
 namespace {
@@ -51,6 +52,13 @@ int BackupCommand(const clinicd::config::v1::ServerConfig& config,
   if (!args.empty() || target.empty() || config.db().empty()) {
     std::cerr << kUsage;
     return 2;
+  }
+  if (store::IsPostgresAddress(config.db())) {
+    // PostgreSQL has its own tools for a consistent copy of a live database.
+    return Fail(absl::FailedPreconditionError(
+        "clinicd backup copies a SQLite file; back up a PostgreSQL database with "
+        "pg_dump --format=custom (one consistent snapshot, writers keep writing) or "
+        "pg_basebackup with WAL archiving (README \"Scaling out\")"));
   }
   const bool overwrite = absl::GetFlag(FLAGS_overwrite);
   if (absl::Status s = CheckNotTheDatabase(config.db(), target); !s.ok()) return Fail(s);

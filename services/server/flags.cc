@@ -6,7 +6,9 @@ ABSL_FLAG(std::string, config, "",
           "Configuration file, a clinicd.config.v1.ServerConfig in protobuf text "
           "format; flags given on the command line override it");
 ABSL_FLAG(std::string, listen, "", "HOST:PORT to serve on (port 0 picks one); default 127.0.0.1:50051");
-ABSL_FLAG(std::string, db, "", "SQLite database file; default ./clinicd.db");
+ABSL_FLAG(std::string, db, "",
+          "SQLite database file (default ./clinicd.db) or a postgresql:// URI "
+          "(several clinicd processes may share one PostgreSQL database)");
 ABSL_FLAG(std::string, plugin_dir, "", "Directory of treatment-type plugins (*.so)");
 ABSL_FLAG(std::string, log_level, "", "trace, debug, info, warn or error; default info");
 ABSL_FLAG(std::string, role, "",

@@ -30,7 +30,7 @@ int MigrateCommand(const clinicd::config::v1::ServerConfig& config) {
     return 1;
   }
   absl::StatusOr<int> version = (*db)->UserVersion();
-  std::cout << config.db() << ": schema version " << version.value_or(-1)
+  std::cout << store::AddressForLogs(config.db()) << ": schema version " << version.value_or(-1)
             << (pending->empty() ? " (already up to date)" : "") << std::endl;
   return 0;
 }

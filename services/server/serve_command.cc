@@ -93,7 +93,7 @@ int ServeCommand(const ServerConfig& config) {
   }
   absl::StatusOr<std::unique_ptr<store::Database>> db = OpenAndMigrate(config);
   if (!db.ok()) {
-    spdlog::critical("cannot open database {}: {}", config.db(),
+    spdlog::critical("cannot open database {}: {}", store::AddressForLogs(config.db()),
                      std::string(db.status().message()));
     return 1;
   }
@@ -118,7 +118,7 @@ int ServeCommand(const ServerConfig& config) {
   }
   const std::string host = config.listen().substr(0, config.listen().rfind(':'));
   spdlog::info("clinicd listening on {}:{} (database {}, schema ready{})", host,
-               (*server)->port(), config.db(), (*clock)->is_test() ? ", TEST CLOCK" : "");
+               (*server)->port(), (*db)->path(), (*clock)->is_test() ? ", TEST CLOCK" : "");
   auto recall_clock = std::make_unique<follow_up::RecallClock>(
       **db, **clock, FromProtoDuration(config.recall_clock_interval()));
   // A moved test clock brings recalls up to date before the call returns.

@@ -7,6 +7,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "services/store/dialect.h"
 #include "services/store/transaction.h"
@@ -27,6 +28,10 @@ struct DatabaseOptions {
   // admin CLI) before the call fails with kUnavailable.
   absl::Duration busy_timeout = absl::Seconds(10);
 };
+
+// `path` as it may be logged or printed: a PostgreSQL URI's password
+// replaced by ***; a file path as it is.
+std::string AddressForLogs(absl::string_view path);
 
 // A clinic's database: every read and write of the server goes through one,
 // as a function run inside a transaction. SQLite (SqliteDatabase) is the

@@ -29,26 +29,6 @@ constexpr char kCommitChannel[] = "clinicd_commit";
 // means a pathological pile-up.
 constexpr int kMaxAttempts = 25;
 
-// The address for messages and logs: the password, if any, replaced.
-std::string DisplayAddress(absl::string_view uri) {
-  std::string shown(uri);
-  // postgresql://user:secret@host/...
-  const size_t scheme = shown.find("://");
-  const size_t at = shown.find('@');
-  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
-    const size_t colon = shown.find(':', scheme + 3);
-    if (colon != std::string::npos && colon < at) shown.replace(colon + 1, at - colon - 1, "***");
-  }
-  // ...?password=secret&...
-  const size_t password = shown.find("password=");
-  if (password != std::string::npos) {
-    const size_t end = shown.find('&', password);
-    shown.replace(password + 9, (end == std::string::npos ? shown.size() : end) - password - 9,
-                  "***");
-  }
-  return shown;
-}
-
 // Sleeps a random while that grows with `attempt`, so two transactions that
 // keep colliding drift apart.
 void BackOff(int attempt) {
@@ -112,7 +92,7 @@ void RollBackIfOpen(PostgresConnection& connection) {
 
 absl::StatusOr<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(
     const DatabaseOptions& options) {
-  const std::string shown = DisplayAddress(options.path);
+  const std::string shown = AddressForLogs(options.path);
   if (options.read_connections < 1 || options.write_connections < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "read_connections and write_connections must be at least 1, got ",
