@@ -32,4 +32,12 @@ int MigrateCommand(const clinicd::config::v1::ServerConfig& config);
 int BackupCommand(const clinicd::config::v1::ServerConfig& config,
                   const std::vector<std::string>& args);
 
+// `clinicd migrate-data --db=SQLITE_FILE --to=postgresql://...`: copies a
+// clinic (every table, ids, etags, the event feed's numbers, keys and
+// secrets) into an empty PostgreSQL database, all or nothing. Exit code 0
+// when copied; 1 when nothing was (the target holds clinics, a schema
+// differs, a connection failed); 2 for bad usage.
+int MigrateDataCommand(const clinicd::config::v1::ServerConfig& config,
+                       const std::vector<std::string>& args);
+
 }  // namespace clinicd::server

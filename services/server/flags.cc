@@ -21,5 +21,6 @@ ABSL_FLAG(std::string, test_clock, "",
           "TESTS ONLY: serve with a clock that stands at this time (`now` or RFC 3339) "
           "until moved through clinicd.test_clock.v1.TestClockService; refused unless "
           "--listen is a loopback address");
-ABSL_FLAG(std::string, to, "", "backup: the file to write the copy to");
+ABSL_FLAG(std::string, to, "",
+          "backup: the file to write the copy to; migrate-data: the postgresql:// URI to copy into");
 ABSL_FLAG(bool, overwrite, false, "backup: replace --to when it already exists");

@@ -4,6 +4,7 @@
 //   clinicd keys create|revoke|list --db=PATH ...           manage API keys
 //   clinicd migrate --db=PATH                               update the schema
 //   clinicd backup --db=PATH --to=FILE                      copy a live database
+//   clinicd migrate-data --db=FILE --to=postgresql://...    move a clinic to PostgreSQL
 //   clinicd plugins --plugin_dir=DIR                        check a plugin directory
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
       "  clinicd keys list --db=PATH                              list keys\n"
       "  clinicd migrate --db=PATH                                update schema\n"
       "  clinicd backup --db=PATH --to=FILE [--overwrite]         copy a live database\n"
+      "  clinicd migrate-data --db=FILE --to=postgresql://...     move a clinic to PostgreSQL\n"
       "  clinicd plugins --plugin_dir=DIR                         check plugins");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> args(positional.begin() + 1, positional.end());
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "keys") return clinicd::server::KeysCommand(*config, args);
   if (command == "migrate") return clinicd::server::MigrateCommand(*config);
   if (command == "backup") return clinicd::server::BackupCommand(*config, args);
+  if (command == "migrate-data") return clinicd::server::MigrateDataCommand(*config, args);
   if (command == "plugins") return clinicd::server::PluginsCommand(*config);
   // Not for people: clinicd runs itself this way to probe a plugin file in a
   // child process before loading it (services/plugin_host/plugin_probe.h).

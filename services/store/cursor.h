@@ -10,6 +10,14 @@
 
 // Internal to clinic_store: feature code reaches a cursor only through
 // Statement.
+namespace clinicd::store {
+
+// What a column of the current row holds, for code that copies rows
+// without knowing their tables (moving a clinic between databases).
+enum class ValueKind { kNull, kInteger, kReal, kText, kBlob };
+
+}  // namespace clinicd::store
+
 namespace clinicd::store::internal {
 
 // One prepared statement of one connection, as a backend implements it:
@@ -43,6 +51,8 @@ class Cursor {
   virtual std::string ColumnText(int column) const = 0;
   virtual std::string ColumnBlob(int column) const = 0;
   virtual bool ColumnIsNull(int column) const = 0;
+  virtual int ColumnCount() const = 0;
+  virtual ValueKind ColumnKind(int column) const = 0;
 };
 
 }  // namespace clinicd::store::internal

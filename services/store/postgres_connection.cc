@@ -192,6 +192,26 @@ class PostgresCursor final : public Cursor {
   bool ColumnIsNull(int column) const override {
     return !OnRow(column) || PQgetisnull(result_, row_, column) == 1;
   }
+  int ColumnCount() const override { return result_ != nullptr ? PQnfields(result_) : 0; }
+  ValueKind ColumnKind(int column) const override {
+    if (ColumnIsNull(column)) return ValueKind::kNull;
+    // Type oids of pg_type.h, which is not a client header.
+    switch (PQftype(result_, column)) {
+      case 16:  // bool
+      case 20:  // int8
+      case 21:  // int2
+      case 23:  // int4
+        return ValueKind::kInteger;
+      case 700:   // float4
+      case 701:   // float8
+      case 1700:  // numeric
+        return ValueKind::kReal;
+      case 17:  // bytea
+        return ValueKind::kBlob;
+      default:
+        return ValueKind::kText;
+    }
+  }
 
  private:
   absl::Status CheckIndex(int index) const {

@@ -116,6 +116,21 @@ class SqliteCursor final : public Cursor {
   bool ColumnIsNull(int column) const override {
     return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
   }
+  int ColumnCount() const override { return sqlite3_column_count(stmt_); }
+  ValueKind ColumnKind(int column) const override {
+    switch (sqlite3_column_type(stmt_, column)) {
+      case SQLITE_INTEGER:
+        return ValueKind::kInteger;
+      case SQLITE_FLOAT:
+        return ValueKind::kReal;
+      case SQLITE_TEXT:
+        return ValueKind::kText;
+      case SQLITE_BLOB:
+        return ValueKind::kBlob;
+      default:
+        return ValueKind::kNull;
+    }
+  }
 
  private:
   absl::Status Check(int index, int code) const {

@@ -124,4 +124,8 @@ absl::Time Statement::ColumnTime(int column) const {
 
 bool Statement::ColumnIsNull(int column) const { return cursor_->ColumnIsNull(column); }
 
+int Statement::ColumnCount() const { return cursor_->ColumnCount(); }
+
+ValueKind Statement::ColumnKind(int column) const { return cursor_->ColumnKind(column); }
+
 }  // namespace clinicd::store

@@ -11,6 +11,8 @@
 
 namespace clinicd::store {
 
+enum class ValueKind;
+
 namespace internal {
 class Connection;
 class Cursor;
@@ -96,6 +98,10 @@ class Statement final {
 
   // Tells NULL apart from 0 and "", which the typed getters cannot.
   bool ColumnIsNull(int column) const;
+
+  // How many columns a row has, and what one holds in the current row.
+  int ColumnCount() const;
+  ValueKind ColumnKind(int column) const;
 
  private:
   friend class internal::Connection;
