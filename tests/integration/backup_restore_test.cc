@@ -67,7 +67,7 @@ TEST_F(BackupRestoreTest, ABackupTakenWhileServingRestoresEveryAcknowledgedWrite
       crashed_practice->CreateClinic(AuthedContext(crashed_key).get(), create, &lost);
   ASSERT_TRUE(created.ok()) << created.error_message();
   crashed.Kill();
-  const std::string db = crashed.db_path();
+  const std::string db = crashed.db();
   ASSERT_TRUE(std::filesystem::exists(db + "-wal")) << "the crash left no WAL to be stale";
 
   const clinic::v1::Clinic clinic = MakeClinic();
@@ -77,7 +77,7 @@ TEST_F(BackupRestoreTest, ABackupTakenWhileServingRestoresEveryAcknowledgedWrite
   const std::vector<std::string> before_backup = Acknowledged();
   const std::string backup = db + ".backup";
   const test_util::ProgramResult backed_up =
-      RunClinicd({"backup", "--db=" + server_.db_path(), "--to=" + backup});
+      RunClinicd({"backup", "--db=" + server_.db(), "--to=" + backup});
   const size_t after_backup = Acknowledged().size();
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   stop_ = true;

@@ -153,7 +153,7 @@ TEST_F(RequestEdgesTest, PageTokensCannotBeReadForgedOrMovedToAnotherList) {
 
 TEST_F(RequestEdgesTest, TheDatabaseIsReadableByItsOwnerOnly) {
   MakeClinic();
-  for (const std::string& path : {server_.db_path(), server_.db_path() + "-wal"}) {
+  for (const std::string& path : {server_.db(), server_.db() + "-wal"}) {
     struct stat info {};
     ASSERT_EQ(stat(path.c_str(), &info), 0) << path;
     EXPECT_EQ(info.st_mode & 0777, 0600u) << path;
