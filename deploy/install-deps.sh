@@ -3,7 +3,8 @@
 #   install-deps.sh build     compilers and -dev packages to build clinicd
 #   install-deps.sh run       build + Debian's gRPC for Python (README "Talk to it")
 #   install-deps.sh test      build + test tools (GoogleTest, Python gRPC, npm for buf,
-#                             clang-14 for the sanitizer and fuzzing build)
+#                             clang-14 for the sanitizer and fuzzing build, PostgreSQL 15
+#                             for the suites run against the PostgreSQL backend)
 #   install-deps.sh runtime   shared libraries only (container runtime stage)
 # Safe to run again: with nothing missing it changes nothing.
 set -euo pipefail
@@ -11,19 +12,25 @@ set -euo pipefail
 mode=${1:-build}
 # ca-certificates: the reminder worker's SMTP STARTTLS and HTTPS webhooks
 # verify their servers against the system CA store (libcurl finds no CAs without it).
+# libpq5: the PostgreSQL backend (--db=postgresql://...).
 runtime=(libgrpc++1.51 libprotobuf32 libabsl20220623 libsqlite3-0 libphonenumber8
          libicu72 libssl3 libspdlog1.10 libfmt9 libhpdf-2.3.0 libpng16-16 libcurl4 fonts-dejavu-core
-         tzdata ca-certificates libjemalloc2)
+         tzdata ca-certificates libjemalloc2 libpq5)
 build=(g++ cmake make pkg-config
        libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
        libabsl-dev libsqlite3-dev libphonenumber-dev libicu-dev libssl-dev
        libspdlog-dev libhpdf-dev libpng-dev libcurl4-openssl-dev golang-github-gogo-googleapis-dev
-       libjemalloc-dev fonts-dejavu-core tzdata)
+       libjemalloc-dev libpq-dev fonts-dejavu-core tzdata)
 test=(libgtest-dev libgmock-dev libbenchmark-dev python3 python3-grpcio python3-grpc-tools
       poppler-utils qpdf python3-aiosmtpd
       # The sanitizer and fuzzing build: clang, its ASan/UBSan/libFuzzer
       # runtimes, and llvm-symbolizer for readable reports.
-      clang-14 libclang-rt-14-dev llvm-14)
+      clang-14 libclang-rt-14-dev llvm-14
+      # The throwaway cluster of tests/postgres/pg_cluster.sh (initdb, pg_ctl
+      # in /usr/lib/postgresql/15/bin). Debian's postgresql-15 ships the
+      # contrib extensions itself (btree_gist for the EXCLUDE constraints);
+      # postgresql-contrib is only a metapackage pointing back to it.
+      postgresql-15)
 
 case "$mode" in
   runtime) wanted=("${runtime[@]}") ;;

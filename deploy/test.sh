@@ -6,11 +6,18 @@
 # integration suites there, and runs each fuzzer for a bounded time.
 # Warnings are errors in both builds. CI runs exactly this.
 #   CLINICD_FUZZ_SECONDS   seconds per fuzzer (default 60; the RPC fuzzer gets twice that)
+#   CLINICD_TEST_POSTGRES_SUITES=ON   the gcc build also runs the integration and
+#                          end-to-end suites against a throwaway PostgreSQL 15
+#                          (tests pg.*, cmake/postgres_tests.cmake). Default OFF
+#                          until the PostgreSQL backend is merged; the default
+#                          below is CI's switch (passed explicitly, so a cached
+#                          value from an earlier run never sticks)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build/test
 sanitize=$root/build/sanitize
 jobs=$(nproc)
+postgres_suites=${CLINICD_TEST_POSTGRES_SUITES:-OFF}
 timings=()
 # The time of each phase, printed also when one fails.
 report_timings() {
@@ -34,7 +41,8 @@ phase "install dependencies" bash "$root/deploy/install-deps.sh" test
 
 # 1. The normal build (gcc) and every test.
 phase "gcc: configure and build" bash -c "
-  cmake -S '$root' -B '$build' -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLINICD_WERROR=ON >/dev/null &&
+  cmake -S '$root' -B '$build' -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCLINICD_WERROR=ON \
+    -DCLINICD_TEST_POSTGRES='$postgres_suites' >/dev/null &&
   cmake --build '$build' -j$jobs"
 phase "gcc: all tests" bash -c "cd '$build' && ctest --output-on-failure -j$jobs --timeout 300"
 

@@ -34,7 +34,8 @@ void JourneyFixture::SetUp() {
   clinician_ = server_.CreateKey("clinician");
   worker_key_ = server_.CreateKey("reminder_worker");
   ASSERT_FALSE(admin_.empty() || front_desk_.empty() || clinician_.empty() ||
-               worker_key_.empty());
+               worker_key_.empty())
+      << server_.CommandErrors();
   std::string error;
   // The server's clock stands still from the start; journeys move it.
   server_.UseTestClock("now");

@@ -3,6 +3,8 @@
 // as target exit 1 with a message naming the file and leave nothing behind;
 // a backup is a checked SQLite file with mode 0600. And the retention
 // settings of the config file are range-checked with the field named.
+// `clinicd backup` copies a SQLite file: on PostgreSQL only the usage and
+// retention checks run.
 
 #include <sys/stat.h>
 
@@ -13,22 +15,26 @@
 
 #include "tests/integration/operator_test_util.h"
 #include "tests/integration/clinicd_process.h"
+#include "tests/testing/fresh_database.h"
 
 namespace clinicd::testing {
 namespace {
 
 using ::testing::HasSubstr;
 
+constexpr char kBackupCopiesSqlite[] =
+    "clinicd backup copies the SQLite file; PostgreSQL is backed up with its own tools";
+
 class BackupCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // `keys create` creates and migrates the database; no server runs.
-    ASSERT_FALSE(process_.CreateKey("admin").empty());
-    dir_ = std::filesystem::path(process_.db_path()).parent_path().string();
+    ASSERT_FALSE(process_.CreateKey("admin").empty()) << process_.CommandErrors();
+    dir_ = process_.dir();
   }
 
   test_util::ProgramResult Backup(const std::string& to, const std::string& extra = "") {
-    std::vector<std::string> args = {"backup", "--db=" + process_.db_path(), "--to=" + to};
+    std::vector<std::string> args = {"backup", "--db=" + process_.db(), "--to=" + to};
     if (!extra.empty()) args.push_back(extra);
     return RunClinicd(args);
   }
@@ -52,10 +58,11 @@ class BackupCommandTest : public ::testing::Test {
 };
 
 TEST_F(BackupCommandTest, WritesACheckedCopyOnlyTheOwnerCanRead) {
+  if (test_util::UsingPostgres()) GTEST_SKIP() << kBackupCopiesSqlite;
   const std::string to = dir_ + "/copy.db";
   const test_util::ProgramResult run = Backup(to);
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_THAT(run.out, HasSubstr(to + ": backup of " + process_.db_path()));
+  EXPECT_THAT(run.out, HasSubstr(to + ": backup of " + process_.db()));
   EXPECT_THAT(run.out, HasSubstr("integrity ok"));
   EXPECT_EQ(Contents(to).substr(0, 16), std::string("SQLite format 3\0", 16));
   struct stat mode {};
@@ -66,6 +73,7 @@ TEST_F(BackupCommandTest, WritesACheckedCopyOnlyTheOwnerCanRead) {
 }
 
 TEST_F(BackupCommandTest, AnExistingFileIsReplacedOnlyWithOverwrite) {
+  if (test_util::UsingPostgres()) GTEST_SKIP() << kBackupCopiesSqlite;
   const std::string to = dir_ + "/copy.db";
   std::ofstream(to) << "yesterday's backup";
   test_util::ProgramResult run = Backup(to);
@@ -80,15 +88,16 @@ TEST_F(BackupCommandTest, AnExistingFileIsReplacedOnlyWithOverwrite) {
 }
 
 TEST_F(BackupCommandTest, RefusesToWriteOverTheDatabaseItself) {
+  if (test_util::UsingPostgres()) GTEST_SKIP() << kBackupCopiesSqlite;
   const std::string link = dir_ + "/same.db";
-  std::filesystem::create_symlink(process_.db_path(), link);
-  const std::string before = Contents(process_.db_path());
-  for (const std::string& to : {process_.db_path(), link}) {
+  std::filesystem::create_symlink(process_.db(), link);
+  const std::string before = Contents(process_.db());
+  for (const std::string& to : {process_.db(), link}) {
     const test_util::ProgramResult run = Backup(to, "--overwrite");
     EXPECT_EQ(run.exit_code, 1) << to;
     EXPECT_THAT(run.err, HasSubstr("is the database itself")) << to;
   }
-  EXPECT_EQ(Contents(process_.db_path()), before);
+  EXPECT_EQ(Contents(process_.db()), before);
 }
 
 TEST_F(BackupCommandTest, AMissingDatabaseIsNamedAndNothingIsWritten) {
@@ -104,7 +113,7 @@ TEST_F(BackupCommandTest, AMissingDatabaseIsNamedAndNothingIsWritten) {
 }
 
 TEST_F(BackupCommandTest, UsageErrorsExitTwo) {
-  test_util::ProgramResult run = RunClinicd({"backup", "--db=" + process_.db_path()});
+  test_util::ProgramResult run = RunClinicd({"backup", "--db=" + process_.db()});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("usage: clinicd backup --db=PATH --to=FILE [--overwrite]"));
   run = Backup(dir_ + "/copy.db", "extra");
@@ -116,19 +125,19 @@ TEST_F(BackupCommandTest, RetentionSettingsAreRangeCheckedWithTheFieldNamed) {
   const std::string config = dir_ + "/clinicd.textproto";
   std::ofstream(config) << "retention { event_retention { seconds: 3600 } }\n";
   test_util::ProgramResult run =
-      RunClinicd({"migrate", "--config=" + config, "--db=" + process_.db_path()});
+      RunClinicd({"migrate", "--config=" + config, "--db=" + process_.db()});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err,
               HasSubstr("retention.event_retention must be from 7 days to 10 years; got 1h"));
 
   std::ofstream(config) << "retention { batch_size: 5 }\n";
-  run = RunClinicd({"migrate", "--config=" + config, "--db=" + process_.db_path()});
+  run = RunClinicd({"migrate", "--config=" + config, "--db=" + process_.db()});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("retention.batch_size must be from 10 to 10000; got 5"));
 
   std::ofstream(config) << "retention { finished_message_retention { seconds: 63072000 } "
                            "interval { seconds: 600 } }\n";
-  run = RunClinicd({"migrate", "--config=" + config, "--db=" + process_.db_path()});
+  run = RunClinicd({"migrate", "--config=" + config, "--db=" + process_.db()});
   EXPECT_EQ(run.exit_code, 0) << run.err;
 }
 

@@ -2,10 +2,9 @@
 // connection, released at the same instant against one practitioner and
 // room. Exactly the bookings a sequential order allows succeed, every other
 // one is SLOT_TAKEN (never UNAVAILABLE, ABORTED or INTERNAL), and the
-// database file itself never holds two overlapping active appointments.
+// database itself never holds two overlapping active appointments.
 
 #include <grpcpp/grpcpp.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +24,7 @@
 #include "clinic/v1/booking_service.grpc.pb.h"
 #include "tests/integration/rpc_test_base.h"
 #include "tests/plugins/berlin_time.h"
+#include "tests/testing/fresh_database.h"
 
 namespace clinicd::testing {
 namespace {
@@ -83,30 +83,6 @@ struct Outcome {
   std::map<std::string, std::string> metadata;
   Appointment appointment;
 };
-
-// One integer from `sql` run on a read-only connection to the file `path`;
-// -1 (and a test failure) when it cannot be read.
-int64_t QueryInt(const std::string& path, const char* sql) {
-  sqlite3* raw = nullptr;
-  const int opened = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
-  if (opened != SQLITE_OK) {
-    ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(raw);
-    return -1;
-  }
-  sqlite3_busy_timeout(db.get(), 5000);
-  sqlite3_stmt* raw_stmt = nullptr;
-  if (sqlite3_prepare_v2(db.get(), sql, -1, &raw_stmt, nullptr) != SQLITE_OK) {
-    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db.get());
-    return -1;
-  }
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw_stmt, sqlite3_finalize);
-  if (sqlite3_step(stmt.get()) != SQLITE_ROW) {
-    ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db.get());
-    return -1;
-  }
-  return sqlite3_column_int64(stmt.get(), 0);
-}
 
 class BookingRaceTest : public RpcTest {
  protected:
@@ -183,7 +159,16 @@ class BookingRaceTest : public RpcTest {
     return outcomes;
   }
 
-  int64_t Query(const char* sql) { return QueryInt(server_.db_path(), sql); }
+  // One integer from `sql` on the server's database; -1 (and a test failure)
+  // when it cannot be read.
+  int64_t Query(const char* sql) {
+    absl::StatusOr<int64_t> value = test_util::QueryInt(server_.db(), sql);
+    if (!value.ok()) {
+      ADD_FAILURE() << value.status();
+      return -1;
+    }
+    return *value;
+  }
 
   std::string address_;
   clinic::v1::Clinic clinic_;

@@ -12,6 +12,7 @@ class CatalogTest : public RpcTest {
   void SetUp() override {
     server_.AddPlugin(ClinicdProcess::PluginFixture("wrong_abi.so"));
     RpcTest::SetUp();
+    if (HasFatalFailure()) return;
     catalog_ = clinic::v1::TreatmentCatalogService::NewStub(server_.channel());
   }
 

@@ -14,6 +14,10 @@
 #include <sstream>
 #include <thread>
 
+#include <gtest/gtest.h>
+
+#include "tests/testing/fresh_database.h"
+
 namespace clinicd::testing {
 namespace {
 
@@ -61,7 +65,14 @@ ClinicdProcess::ClinicdProcess() {
   char pattern[] = "/tmp/clinicd-it-XXXXXX";
   dir_ = mkdtemp(pattern);
   std::filesystem::create_directory(dir_ + "/plugins");
-  db_path_ = dir_ + "/clinicd.db";
+  absl::StatusOr<std::unique_ptr<test_util::FreshDatabase>> database =
+      test_util::FreshDatabase::Create(dir_);
+  if (database.ok()) {
+    database_ = *std::move(database);
+    db_ = database_->db();
+  } else {
+    ADD_FAILURE() << "no database for clinicd: " << database.status();
+  }
   log_path_ = dir_ + "/clinicd.log";
 }
 
@@ -72,6 +83,9 @@ ClinicdProcess::~ClinicdProcess() {
   }
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
+  // Dropped after the server is gone (and a PostgreSQL database's sessions
+  // closed by force, should a child of the test still hold one).
+  database_.reset();
 }
 
 std::string ClinicdProcess::BundledPlugin(const std::string& name) {
@@ -92,7 +106,11 @@ bool ClinicdProcess::Start(std::string* error) {
   // must not find the previous run's "listening" line before the child has
   // truncated the file.
   std::ofstream(log_path_, std::ios::trunc).close();
-  std::vector<std::string> args = {binary_, "--listen=127.0.0.1:0", "--db=" + db_path_,
+  if (db_.empty()) {
+    *error = "no database to start clinicd on (see the failure above)";
+    return false;
+  }
+  std::vector<std::string> args = {binary_, "--listen=127.0.0.1:0", "--db=" + db_,
                                    "--plugin_dir=" + dir_ + "/plugins"};
   if (!test_clock_.empty()) args.push_back("--test_clock=" + test_clock_);
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
@@ -147,7 +165,7 @@ int ClinicdProcess::RunCommand(const std::vector<std::string>& args,
                                std::string* output) const {
   std::vector<std::string> argv = {binary_};
   argv.insert(argv.end(), args.begin(), args.end());
-  argv.push_back("--db=" + db_path_);
+  argv.push_back("--db=" + db_);
   const std::string out_path = dir_ + "/command.out";
   pid_t pid = Spawn(argv, out_path, dir_ + "/command.err");
   int status = 0;
@@ -165,6 +183,8 @@ std::string ClinicdProcess::CreateKey(const std::string& role,
   while (!output.empty() && output.back() == '\n') output.pop_back();
   return output.substr(output.rfind('\n') + 1);
 }
+
+std::string ClinicdProcess::CommandErrors() const { return ReadFile(dir_ + "/command.err"); }
 
 std::string ClinicdProcess::Log() const { return ReadFile(log_path_); }
 

@@ -1,7 +1,9 @@
 #pragma once
 
 // A real clinicd for integration tests: the built binary, started as a child
-// process on 127.0.0.1 port 0 with a fresh SQLite file in a temp directory.
+// process on 127.0.0.1 port 0 with a fresh database: a SQLite file in a temp
+// directory, or a database of its own on the PostgreSQL test cluster when the
+// suites run against PostgreSQL (tests/testing/fresh_database.h).
 
 #include <grpcpp/grpcpp.h>
 #include <sys/types.h>
@@ -10,14 +12,20 @@
 #include <string>
 #include <vector>
 
+namespace clinicd::test_util {
+class FreshDatabase;
+}  // namespace clinicd::test_util
+
 namespace clinicd::testing {
 
 // Runs the clinicd binary and talks to it.
 class ClinicdProcess final {
  public:
-  // Creates the temp directory; call Start() to launch.
+  // Creates the temp directory and the database (a failure to create it is
+  // a test failure); call Start() to launch.
   ClinicdProcess();
-  // Stops the server (SIGKILL if still running) and removes the directory.
+  // Stops the server (SIGKILL if still running), removes the directory and
+  // drops a PostgreSQL database.
   ~ClinicdProcess();
 
   ClinicdProcess(const ClinicdProcess&) = delete;
@@ -48,12 +56,15 @@ class ClinicdProcess final {
   int Stop(int seconds = 30);
 
   // Kills the server with SIGKILL, as a crash or power cut would, leaving its
-  // database with whatever WAL it had.
+  // database as it was (on SQLite, with whatever WAL it had).
   void Kill();
 
   // Runs `clinicd <args> --db=...` to completion; returns its exit code and
   // fills `output` with stdout.
   int RunCommand(const std::vector<std::string>& args, std::string* output) const;
+
+  // What the last RunCommand (or CreateKey) wrote to stderr.
+  std::string CommandErrors() const;
 
   // Creates an API key with `role` (limited to `clinic_id` when given) and
   // returns its secret, the last line `clinicd keys create` prints.
@@ -65,8 +76,9 @@ class ClinicdProcess final {
   const std::string& address() const { return address_; }
   // Everything the server logged so far.
   std::string Log() const;
-  // The database file.
-  const std::string& db_path() const { return db_path_; }
+  // What --db names: the SQLite file, or on PostgreSQL the database's URI
+  // (empty when it could not be created).
+  const std::string& db() const { return db_; }
   // The server's temp directory (removed with this object).
   const std::string& dir() const { return dir_; }
   // The running server's process id (-1 when not running).
@@ -76,7 +88,8 @@ class ClinicdProcess final {
   std::string binary_dir_;
   std::string binary_;
   std::string dir_;
-  std::string db_path_;
+  std::unique_ptr<test_util::FreshDatabase> database_;
+  std::string db_;
   std::string log_path_;
   pid_t pid_ = -1;
   std::string test_clock_;

@@ -497,10 +497,9 @@ TEST_F(EventFeedTest, AStreamEndsUnavailableWhenTheServerStopsAndResumesAfterARe
   EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE) << ended.error_message();
   EXPECT_EQ(seen.size(), before_stop) << Describe(seen);
 
-  // Start() waits for a "listening on" line in the server's log, next to
-  // its database; the stopped server's line must not be taken for the new one's.
-  const std::string log =
-      std::filesystem::path(server_.db_path()).replace_filename("clinicd.log").string();
+  // Start() waits for a "listening on" line in the server's log, in its
+  // directory; the stopped server's line must not be taken for the new one's.
+  const std::string log = server_.dir() + "/clinicd.log";
   ASSERT_TRUE(std::filesystem::exists(log)) << log;
   std::ofstream(log, std::ios::trunc).close();
   std::string error;

@@ -12,6 +12,7 @@ class PatientTest : public RpcTest {
  protected:
   void SetUp() override {
     RpcTest::SetUp();
+    if (HasFatalFailure()) return;
     clinic_ = MakeClinic();
   }
 

@@ -56,7 +56,7 @@ void RpcTest::SetUp() {
   server_.AddPlugin(ClinicdProcess::BundledPlugin("microneedling"));
   server_.AddPlugin(ClinicdProcess::BundledPlugin("maintenance_recall"));
   admin_key_ = server_.CreateKey("admin");
-  ASSERT_FALSE(admin_key_.empty());
+  ASSERT_FALSE(admin_key_.empty()) << server_.CommandErrors();
   std::string error;
   ASSERT_TRUE(server_.Start(&error)) << error;
   practice_ = clinic::v1::PracticeService::NewStub(server_.channel());

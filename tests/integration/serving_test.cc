@@ -14,6 +14,7 @@
 #include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/integration/rpc_test_base.h"
+#include "tests/testing/fresh_database.h"
 
 namespace clinicd::testing {
 namespace {
@@ -81,6 +82,10 @@ TEST_F(ServingTest, HealthKnowsTheServicesServed) {
 }
 
 TEST_F(ServingTest, HealthIsNotServingWhileTheDiskRefusesWritesAndRecovers) {
+  if (test_util::UsingPostgres()) {
+    GTEST_SKIP() << "limits the size of clinicd's own files; on PostgreSQL the server "
+                    "process writes the data, so a full disk needs another test";
+  }
   const clinic::v1::Clinic clinic = MakeClinic();
   ASSERT_EQ(Check(), HealthCheckResponse::SERVING);
   // No file of the server may grow past 1 KiB now: every write fails as on
