@@ -10,3 +10,7 @@
 // once do not both migrate.
 #define CLINICD_PG_LOCK_MIGRATIONS "7164217030175056897"
 
+// Held from a transaction's first event to its commit
+// (clinicd_next_event_seq, migration 4), so event sequence numbers are
+// handed out in commit order.
+#define CLINICD_PG_LOCK_EVENT_SEQ "7164217030175056898"
