@@ -23,7 +23,12 @@ absl::StatusOr<std::vector<HeldTime>> HeldRows(Statement& stmt) {
 // Runs an overlap query whose SQL binds ?1 the clinic, ?2 the owner (or
 // owners), ?3 the window's start, ?4 its end, ?5 the earliest start that can
 // still reach the window and ?6 the appointment left out (when it has one).
-absl::StatusOr<std::vector<HeldTime>> Overlapping(Transaction& tx, absl::string_view sql,
+//
+// SQLite is told the index (INDEXED BY), which its planner would otherwise
+// not always pick, and takes a list of owners apart with json_each;
+// PostgreSQL's planner picks the index itself, and a list of owners is an
+// array (= ANY), which an index scan takes as a set of keys.
+absl::StatusOr<std::vector<HeldTime>> Overlapping(Transaction& tx, const DialectSql& sql,
                                                   const std::string& clinic_id,
                                                   const std::vector<std::string>* owners,
                                                   const std::string* owner,
@@ -87,12 +92,17 @@ absl::StatusOr<std::vector<HeldTime>> PractitionerAppointments(Transaction& tx,
                                                                const std::vector<std::string>& ids,
                                                                const BookingWindow& window,
                                                                absl::Duration longest) {
-  return Overlapping(tx,
-                     "SELECT practitioner_id, start_time, end_time FROM appointments INDEXED BY "
-                     "appointments_by_practitioner WHERE clinic_id = ?1 AND practitioner_id IN "
-                     "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
-                     "AND end_time > ?3 AND id != ?6 AND state IN " CLINICD_SQL_ACTIVE_STATES,
-                     clinic_id, &ids, nullptr, window, longest, true);
+  return Overlapping(
+      tx,
+      DialectSql{"SELECT practitioner_id, start_time, end_time FROM appointments INDEXED BY "
+                 "appointments_by_practitioner WHERE clinic_id = ?1 AND practitioner_id IN "
+                 "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
+                 "AND end_time > ?3 AND id != ?6 AND state IN " CLINICD_SQL_ACTIVE_STATES,
+                 "SELECT practitioner_id, start_time, end_time FROM appointments "
+                 "WHERE clinic_id = $1 AND practitioner_id = ANY($2::text[]) "
+                 "AND start_time < $4 AND start_time > $5 "
+                 "AND end_time > $3 AND id != $6 AND state IN " CLINICD_SQL_ACTIVE_STATES},
+      clinic_id, &ids, nullptr, window, longest, true);
 }
 
 absl::StatusOr<std::vector<HeldTime>> RoomAppointments(Transaction& tx,
@@ -100,12 +110,17 @@ absl::StatusOr<std::vector<HeldTime>> RoomAppointments(Transaction& tx,
                                                        const std::vector<std::string>& ids,
                                                        const BookingWindow& window,
                                                        absl::Duration longest) {
-  return Overlapping(tx,
-                     "SELECT room_id, start_time, room_end_time FROM appointments INDEXED BY "
-                     "appointments_by_room WHERE clinic_id = ?1 AND room_id IN "
-                     "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
-                     "AND room_end_time > ?3 AND id != ?6 AND state IN " CLINICD_SQL_ACTIVE_STATES,
-                     clinic_id, &ids, nullptr, window, longest, true);
+  return Overlapping(
+      tx,
+      DialectSql{"SELECT room_id, start_time, room_end_time FROM appointments INDEXED BY "
+                 "appointments_by_room WHERE clinic_id = ?1 AND room_id IN "
+                 "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
+                 "AND room_end_time > ?3 AND id != ?6 AND state IN " CLINICD_SQL_ACTIVE_STATES,
+                 "SELECT room_id, start_time, room_end_time FROM appointments "
+                 "WHERE clinic_id = $1 AND room_id = ANY($2::text[]) "
+                 "AND start_time < $4 AND start_time > $5 "
+                 "AND room_end_time > $3 AND id != $6 AND state IN " CLINICD_SQL_ACTIVE_STATES},
+      clinic_id, &ids, nullptr, window, longest, true);
 }
 
 absl::StatusOr<std::vector<HeldTime>> PatientAppointments(Transaction& tx,
@@ -113,12 +128,17 @@ absl::StatusOr<std::vector<HeldTime>> PatientAppointments(Transaction& tx,
                                                           const std::string& patient_id,
                                                           const BookingWindow& window,
                                                           absl::Duration longest) {
-  return Overlapping(tx,
-                     "SELECT patient_id, start_time, end_time FROM appointments INDEXED BY "
-                     "appointments_by_patient WHERE clinic_id = ?1 AND patient_id = ?2 "
-                     "AND start_time < ?4 AND start_time > ?5 AND end_time > ?3 AND id != ?6 "
-                     "AND state IN " CLINICD_SQL_ACTIVE_STATES,
-                     clinic_id, nullptr, &patient_id, window, longest, true);
+  return Overlapping(
+      tx,
+      DialectSql{"SELECT patient_id, start_time, end_time FROM appointments INDEXED BY "
+                 "appointments_by_patient WHERE clinic_id = ?1 AND patient_id = ?2 "
+                 "AND start_time < ?4 AND start_time > ?5 AND end_time > ?3 AND id != ?6 "
+                 "AND state IN " CLINICD_SQL_ACTIVE_STATES,
+                 "SELECT patient_id, start_time, end_time FROM appointments "
+                 "WHERE clinic_id = $1 AND patient_id = $2 "
+                 "AND start_time < $4 AND start_time > $5 AND end_time > $3 AND id != $6 "
+                 "AND state IN " CLINICD_SQL_ACTIVE_STATES},
+      clinic_id, nullptr, &patient_id, window, longest, true);
 }
 
 absl::StatusOr<std::vector<HeldTime>> TimeOffOverlapping(Transaction& tx,
@@ -126,21 +146,27 @@ absl::StatusOr<std::vector<HeldTime>> TimeOffOverlapping(Transaction& tx,
                                                          const std::vector<std::string>& ids,
                                                          const BookingWindow& window,
                                                          absl::Duration longest) {
-  return Overlapping(tx,
-                     "SELECT practitioner_id, start_time, end_time FROM time_off INDEXED BY "
-                     "time_off_by_practitioner WHERE clinic_id = ?1 AND practitioner_id IN "
-                     "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
-                     "AND end_time > ?3",
-                     clinic_id, &ids, nullptr, window, longest, false);
+  return Overlapping(
+      tx,
+      DialectSql{"SELECT practitioner_id, start_time, end_time FROM time_off INDEXED BY "
+                 "time_off_by_practitioner WHERE clinic_id = ?1 AND practitioner_id IN "
+                 "(SELECT value FROM json_each(?2)) AND start_time < ?4 AND start_time > ?5 "
+                 "AND end_time > ?3",
+                 "SELECT practitioner_id, start_time, end_time FROM time_off "
+                 "WHERE clinic_id = $1 AND practitioner_id = ANY($2::text[]) "
+                 "AND start_time < $4 AND start_time > $5 AND end_time > $3"},
+      clinic_id, &ids, nullptr, window, longest, false);
 }
 
 absl::StatusOr<std::vector<HeldTime>> ClosuresOverlapping(Transaction& tx,
                                                           const std::string& clinic_id,
                                                           const BookingWindow& window,
                                                           absl::Duration longest) {
-  absl::StatusOr<Statement> stmt = tx.Prepare(
+  absl::StatusOr<Statement> stmt = tx.Prepare(DialectSql{
       "SELECT clinic_id, start_time, end_time FROM closures INDEXED BY closures_by_clinic "
-      "WHERE clinic_id = ?1 AND start_time < ?3 AND start_time > ?4 AND end_time > ?2");
+      "WHERE clinic_id = ?1 AND start_time < ?3 AND start_time > ?4 AND end_time > ?2",
+      "SELECT clinic_id, start_time, end_time FROM closures "
+      "WHERE clinic_id = $1 AND start_time < $3 AND start_time > $4 AND end_time > $2"});
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, clinic_id)
       .Bind(2, window.from)
@@ -154,11 +180,15 @@ absl::StatusOr<std::vector<absl::Time>> CountedSessionTimes(Transaction& tx,
                                                             const std::string& patient_id,
                                                             const std::string& type,
                                                             const BookingWindow& window) {
-  absl::StatusOr<Statement> stmt = tx.Prepare(
+  absl::StatusOr<Statement> stmt = tx.Prepare(DialectSql{
       "SELECT start_time FROM appointments INDEXED BY appointments_by_patient_kind "
       "WHERE clinic_id = ?1 AND patient_id = ?2 AND treatment_type = ?3 AND visit_kind = ?4 "
       "AND start_time >= ?5 AND start_time < ?6 AND id != ?7 "
-      "AND state IN " CLINICD_SQL_COUNTED_STATES " ORDER BY start_time");
+      "AND state IN " CLINICD_SQL_COUNTED_STATES " ORDER BY start_time",
+      "SELECT start_time FROM appointments "
+      "WHERE clinic_id = $1 AND patient_id = $2 AND treatment_type = $3 AND visit_kind = $4 "
+      "AND start_time >= $5 AND start_time < $6 AND id != $7 "
+      "AND state IN " CLINICD_SQL_COUNTED_STATES " ORDER BY start_time"});
   if (!stmt.ok()) return stmt.status();
   BindPatientVisits(*stmt, clinic_id, patient_id, type, kStoredTreatment)
       .Bind(5, window.from)
@@ -176,12 +206,16 @@ absl::StatusOr<std::vector<absl::Time>> CountedSessionTimes(Transaction& tx,
 absl::StatusOr<std::optional<absl::Time>> FirstSessionTime(
     Transaction& tx, const std::string& clinic_id, const std::string& patient_id,
     const std::string& type, const std::string& exclude_id, bool completed_only) {
-  absl::StatusOr<Statement> stmt = tx.Prepare(
+  absl::StatusOr<Statement> stmt = tx.Prepare(DialectSql{
       "SELECT start_time FROM appointments INDEXED BY appointments_by_patient_kind "
       "WHERE clinic_id = ?1 AND patient_id = ?2 AND treatment_type = ?3 AND visit_kind = ?4 "
       "AND id != ?5 AND (state = ?6 OR (?7 = 0 AND state IN " CLINICD_SQL_ACTIVE_STATES
       "))"
-      " ORDER BY start_time LIMIT 1");
+      " ORDER BY start_time LIMIT 1",
+      "SELECT start_time FROM appointments "
+      "WHERE clinic_id = $1 AND patient_id = $2 AND treatment_type = $3 AND visit_kind = $4 "
+      "AND id != $5 AND (state = $6 OR ($7 = 0 AND state IN " CLINICD_SQL_ACTIVE_STATES
+      ")) ORDER BY start_time LIMIT 1"});
   if (!stmt.ok()) return stmt.status();
   BindPatientVisits(*stmt, clinic_id, patient_id, type, kStoredTreatment)
       .BindText(5, exclude_id)
@@ -197,20 +231,28 @@ absl::StatusOr<std::vector<clinic::v1::Appointment>> ConsultationsNear(
     Transaction& tx, const std::string& clinic_id, const std::string& patient_id,
     const std::string& type, const BookingWindow& window) {
   // The latest before the window (one seek back), then the window's own.
-  absl::StatusOr<Statement> latest = tx.Prepare(
+  absl::StatusOr<Statement> latest = tx.Prepare(DialectSql{
       "SELECT data FROM appointments INDEXED BY appointments_by_patient_kind "
       "WHERE clinic_id = ?1 AND patient_id = ?2 AND treatment_type = ?3 AND visit_kind = ?4 "
       "AND start_time < ?5 AND state IN " CLINICD_SQL_COUNTED_STATES
-      " ORDER BY start_time DESC LIMIT 1");
+      " ORDER BY start_time DESC LIMIT 1",
+      "SELECT data FROM appointments "
+      "WHERE clinic_id = $1 AND patient_id = $2 AND treatment_type = $3 AND visit_kind = $4 "
+      "AND start_time < $5 AND state IN " CLINICD_SQL_COUNTED_STATES
+      " ORDER BY start_time DESC LIMIT 1"});
   if (!latest.ok()) return latest.status();
   BindPatientVisits(*latest, clinic_id, patient_id, type, kStoredConsultation).Bind(5, window.from);
   std::vector<clinic::v1::Appointment> found;
   if (absl::Status s = AppendAppointments(*latest, found); !s.ok()) return s;
-  absl::StatusOr<Statement> inside = tx.Prepare(
+  absl::StatusOr<Statement> inside = tx.Prepare(DialectSql{
       "SELECT data FROM appointments INDEXED BY appointments_by_patient_kind "
       "WHERE clinic_id = ?1 AND patient_id = ?2 AND treatment_type = ?3 AND visit_kind = ?4 "
       "AND start_time >= ?5 AND start_time < ?6 AND state IN " CLINICD_SQL_COUNTED_STATES
-      " ORDER BY start_time");
+      " ORDER BY start_time",
+      "SELECT data FROM appointments "
+      "WHERE clinic_id = $1 AND patient_id = $2 AND treatment_type = $3 AND visit_kind = $4 "
+      "AND start_time >= $5 AND start_time < $6 AND state IN " CLINICD_SQL_COUNTED_STATES
+      " ORDER BY start_time"});
   if (!inside.ok()) return inside.status();
   BindPatientVisits(*inside, clinic_id, patient_id, type, kStoredConsultation)
       .Bind(5, window.from)

@@ -2,8 +2,9 @@
 
 // The event feed's table: an append-only log of changes integrations follow.
 // Events are appended in the transaction of the change, so the feed holds
-// exactly the committed changes, in commit order: the single writer makes
-// sequence numbers follow commit order. Pruning and the feed's range are in
+// exactly the committed changes, in commit order: sequence numbers follow
+// commit order (on SQLite because it has one writer; on PostgreSQL see
+// migration 4's clinicd_next_event_seq). Pruning and the feed's range are in
 // retention.h.
 
 #include <cstdint>

@@ -10,14 +10,28 @@ absl::StatusOr<std::vector<StoredNotification>> ClaimableNotifications(Transacti
                                                                        absl::Time now,
                                                                        const ClaimFilter& filter,
                                                                        int limit) {
-  absl::StatusOr<Statement> select = tx.Prepare(
+  // ?2 is 1 for every clinic; ?3 the clinics and ?4 the channels (none:
+  // every channel) are JSON arrays on SQLite, arrays on PostgreSQL. On
+  // SQLite the one writer keeps two claims apart. PostgreSQL's writers run
+  // concurrently, so the claim locks the rows it picks (FOR UPDATE) and
+  // passes over rows another claim has locked (SKIP LOCKED): two workers,
+  // even on two servers, never lease one message, and neither waits for the
+  // other.
+  absl::StatusOr<Statement> select = tx.Prepare(DialectSql{
       "SELECT id, clinic_id, patient_id, channel, attempts, kind, resource, recipient, "
       "subject, body, dedupe_key, due_time FROM notifications "
       "WHERE ((state = " CLINICD_SQL_PENDING " AND due_time <= ?1) "
       "OR (state = " CLINICD_SQL_LEASED " AND lease_expire_time <= ?1)) "
       "AND (?2 OR clinic_id IN (SELECT value FROM json_each(?3))) "
       "AND (?4 = '[]' OR channel IN (SELECT value FROM json_each(?4))) "
-      "ORDER BY due_time, id LIMIT ?5");
+      "ORDER BY due_time, id LIMIT ?5",
+      "SELECT id, clinic_id, patient_id, channel, attempts, kind, resource, recipient, "
+      "subject, body, dedupe_key, due_time FROM notifications "
+      "WHERE ((state = " CLINICD_SQL_PENDING " AND due_time <= $1) "
+      "OR (state = " CLINICD_SQL_LEASED " AND lease_expire_time <= $1)) "
+      "AND ($2 <> 0 OR clinic_id = ANY($3::text[])) "
+      "AND (cardinality($4::bigint[]) = 0 OR channel = ANY($4::bigint[])) "
+      "ORDER BY due_time, id LIMIT $5 FOR UPDATE SKIP LOCKED"});
   if (!select.ok()) return select.status();
   // Channels and kinds are stored as their clinic.v1 numbers.
   std::vector<int64_t> channels(filter.channels.begin(), filter.channels.end());

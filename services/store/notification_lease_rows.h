@@ -3,7 +3,8 @@
 // Leases of outbox notifications to reminder workers: which notifications a
 // claim may take (pending from their due time, or leased with an expired
 // lease), the lease itself, and the state an acknowledgement leaves. The
-// caller holds the write transaction, so two workers never lease the same one.
+// caller holds the write transaction, and the claim locks what it picks (see
+// ClaimableNotifications), so two workers never lease the same one.
 
 #include <optional>
 #include <string>
@@ -29,7 +30,9 @@ struct ClaimFilter {
 
 // Up to `limit` notifications claimable at `now` under `filter`, by due time:
 // id, clinic, patient, channel, attempts, kind, resource, recipient,
-// subject, body, dedupe key and due time read.
+// subject, body, dedupe key and due time read. On PostgreSQL the rows stay
+// locked until the transaction ends, and rows another transaction has
+// locked are left out, so fewer than `limit` does not mean none are left.
 absl::StatusOr<std::vector<StoredNotification>> ClaimableNotifications(Transaction& tx,
                                                                        absl::Time now,
                                                                        const ClaimFilter& filter,

@@ -7,6 +7,28 @@
 #include "services/store/keyset_statement.h"
 
 namespace clinicd::store {
+namespace {
+
+// Patients whose names match the query ?5: SQLite's FTS5 index of the name
+// words, or PostgreSQL's text search over search_tsv (migration 1). The rest
+// of the statement is shared, ?N parameters and all, hence a fragment.
+constexpr DialectSql kNameMatch{
+    " AND rowid IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?5)",
+    " AND search_tsv @@ to_tsquery('simple', ?5)"};
+
+// The query for kNameMatch: every word must start one of the names. Words
+// are letters and digits only, so quoting them is enough for FTS5, and
+// PostgreSQL's tsquery needs no quoting (its operators are punctuation).
+std::string NameQuery(Dialect dialect, const std::vector<std::string>& words) {
+  std::vector<std::string> prefixes;
+  for (const std::string& word : words) {
+    prefixes.push_back(dialect == Dialect::kSqlite ? absl::StrCat("\"", word, "\"*")
+                                                   : absl::StrCat(word, ":*"));
+  }
+  return absl::StrJoin(prefixes, dialect == Dialect::kSqlite ? " AND " : " & ");
+}
+
+}  // namespace
 
 absl::StatusOr<KeysetPage<ResourceRow>> SearchPatientRows(Transaction& tx,
                                                           const std::string& clinic_id,
@@ -22,14 +44,8 @@ absl::StatusOr<KeysetPage<ResourceRow>> SearchPatientRows(Transaction& tx,
     sql += " AND phone_e164 = ?5";
     term = match.phone_e164;
   } else {
-    // Every word must start one of the names: an FTS5 prefix query. Words
-    // are letters and digits only, so quoting them is enough.
-    std::vector<std::string> prefixes;
-    for (const std::string& word : match.name_prefixes) {
-      prefixes.push_back(absl::StrCat("\"", word, "\"*"));
-    }
-    sql += " AND rowid IN (SELECT rowid FROM patients_fts WHERE patients_fts MATCH ?5)";
-    term = absl::StrJoin(prefixes, " AND ");
+    absl::StrAppend(&sql, kNameMatch.For(tx.dialect()));
+    term = NameQuery(tx.dialect(), match.name_prefixes);
   }
   sql += " ORDER BY sort_key, id LIMIT ?2";
   absl::StatusOr<Statement> stmt = tx.Prepare(sql);
