@@ -111,6 +111,12 @@ class PostgresCursor final : public Cursor {
     return Set(index, absl::StrFormat("%.17g", value), false);
   }
   absl::Status BindText(int index, absl::string_view value) override {
+    // Text parameters travel as C strings, and PostgreSQL's text has no NUL:
+    // refused here rather than cut short.
+    if (value.find('\0') != absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("parameter ", index, ": text with a NUL character cannot be stored"));
+    }
     return Set(index, std::string(value), false);
   }
   absl::Status BindBlob(int index, absl::string_view value) override {

@@ -56,6 +56,8 @@ class RecordingConnection::RecordingCursor final : public store::internal::Curso
   std::string ColumnText(int) const override { return ""; }
   std::string ColumnBlob(int) const override { return ""; }
   bool ColumnIsNull(int) const override { return true; }
+  int ColumnCount() const override { return 0; }
+  store::ValueKind ColumnKind(int) const override { return store::ValueKind::kNull; }
 
  private:
   absl::Status Set(int index, std::string literal) {
