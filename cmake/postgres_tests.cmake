@@ -10,7 +10,7 @@
 # (tests/testing/fresh_database.h). Run only those: ctest -L postgres.
 option(CLINICD_TEST_POSTGRES
   "Also run the integration and end-to-end suites against a throwaway PostgreSQL 15 (tests pg.*)"
-  OFF)
+  ON)
 
 set(CLINICD_TEST_POSTGRES_DIR "${CMAKE_BINARY_DIR}/postgres")
 # Written by `pg_cluster.sh start` once the cluster runs.

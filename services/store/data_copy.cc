@@ -128,7 +128,14 @@ absl::StatusOr<std::vector<CopiedTable>> CopyClinicData(const Database& from, Da
       if (last_seq == 0) return absl::OkStatus();
       absl::StatusOr<Statement> advance = target.Prepare("SELECT setval('events_seq', ?1)");
       if (!advance.ok()) return advance.status();
-      return advance->Bind(1, last_seq).Run();
+      if (absl::Status s = advance->Bind(1, last_seq).Run(); !s.ok()) return s;
+      // What retention pruned from the file stays pruned: a cursor from
+      // before the oldest copied event is told it expired.
+      absl::StatusOr<Statement> floor = target.Prepare(
+          "UPDATE event_feed_floor SET pruned_through = "
+          "coalesce((SELECT min(seq) FROM events), CAST(?1 AS BIGINT) + 1) - 1");
+      if (!floor.ok()) return floor.status();
+      return floor->Bind(1, last_seq).Run();
     });
   });
   if (!status.ok()) return status;

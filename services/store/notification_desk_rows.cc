@@ -42,7 +42,7 @@ absl::StatusOr<KeysetPage<StoredNotification>> ListNotificationRows(
     int limit) {
   std::string sql = CLINICD_SELECT_NOTIFICATION
       "WHERE clinic_id = ?1 AND " CLINICD_SQL_AFTER_INTEGER_KEY("due_time") " "
-      "AND (?5 IS NULL OR patient_id = ?5) AND (?6 IS NULL OR resource = ?6)";
+      "AND (CAST(?5 AS TEXT) IS NULL OR patient_id = ?5) AND (CAST(?6 AS TEXT) IS NULL OR resource = ?6)";
   // The stored words of valid states, spliced in so each set of states is one
   // cached statement that can use the partial indexes.
   std::vector<std::string> states;

@@ -120,7 +120,7 @@ absl::StatusOr<KeysetPage<ResourceRow>> ListRecallRows(Transaction& tx,
   }
   absl::StatusOr<Statement> stmt =
       tx.Prepare(absl::StrCat("SELECT id, revision, data, due_time FROM recalls WHERE clinic_id = ?1 "
-                              "AND (?5 IS NULL OR patient_id = ?5) "
+                              "AND (CAST(?5 AS TEXT) IS NULL OR patient_id = ?5) "
                               "AND " CLINICD_SQL_AFTER_INTEGER_KEY("due_time") " AND ",
                               view, " ORDER BY due_time, id LIMIT ?2"));
   if (!stmt.ok()) return stmt.status();

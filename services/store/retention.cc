@@ -9,8 +9,13 @@ absl::StatusOr<int> DeleteBatch(Transaction& tx, const DialectSql& sql, absl::Ti
   absl::StatusOr<Statement> stmt = tx.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   stmt->Bind(1, cutoff).Bind(2, limit);
-  if (absl::Status s = stmt->Run(); !s.ok()) return s;
-  return tx.Changes();
+  // A statement that answers a row answers its count (PostgreSQL's events,
+  // whose DELETE is one part of a larger statement); the others are DELETEs.
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  const int counted = *row ? static_cast<int>(stmt->ColumnInt(0)) : tx.Changes();
+  stmt->Reset();
+  return counted;
 }
 
 // The one integer a query answers.
@@ -42,7 +47,8 @@ absl::StatusOr<FeedRange> ReadFeedRange(Transaction& tx) {
   // sqlite_sequence has no row for events until the first one is written.
   absl::StatusOr<int64_t> last = QueryOne(
       tx, DialectSql{"SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
-                     "SELECT coalesce(max(seq), 0) FROM events"}
+                     "SELECT greatest((SELECT coalesce(max(seq), 0) FROM events), "
+                     "(SELECT pruned_through FROM event_feed_floor))"}
               .For(tx.dialect()));
   if (!last.ok()) return last.status();
   // min() over the primary key reads one row of the b-tree, not the table.

@@ -38,10 +38,10 @@ struct FeedRange {
 };
 
 // Reads the feed's range in the caller's snapshot; `last` is the newest
-// sequence number ever given, so it stays right when every old event has
-// been pruned: SQLite's AUTOINCREMENT record; on PostgreSQL the newest event
-// itself, which pruning always keeps (events commit in seq order there, so
-// the newest a snapshot sees is the last given before it).
+// sequence number ever given, so it stays right when every event has been
+// pruned: SQLite's AUTOINCREMENT record; on PostgreSQL the newest event the
+// snapshot sees (events commit in seq order there) or, with none left, the
+// newest pruned (event_feed_floor).
 absl::StatusOr<FeedRange> ReadFeedRange(Transaction& tx);
 
 namespace internal {
@@ -65,12 +65,16 @@ inline constexpr const char* kPruneEventsSql =
     "WITH head AS (SELECT seq, event_time FROM events ORDER BY seq LIMIT ?2) "
     "DELETE FROM events WHERE seq <= coalesce("
     "(SELECT min(seq) FROM head WHERE event_time >= ?1) - 1, (SELECT max(seq) FROM head))";
-// The same on PostgreSQL, which keeps the newest event (ReadFeedRange).
+// The same on PostgreSQL, which also records the newest number it pruned
+// (ReadFeedRange) and answers how many it deleted.
 inline constexpr const char* kPruneEventsPostgresSql =
-    "WITH head AS (SELECT seq, event_time FROM events ORDER BY seq LIMIT $2) "
-    "DELETE FROM events WHERE seq <= coalesce("
+    "WITH head AS (SELECT seq, event_time FROM events ORDER BY seq LIMIT $2), "
+    "gone AS (DELETE FROM events WHERE seq <= coalesce("
     "(SELECT min(seq) FROM head WHERE event_time >= $1) - 1, (SELECT max(seq) FROM head)) "
-    "AND seq < (SELECT max(seq) FROM events)";
+    "RETURNING seq), "
+    "floor AS (UPDATE event_feed_floor SET pruned_through = "
+    "greatest(pruned_through, (SELECT max(seq) FROM gone)) WHERE EXISTS (SELECT 1 FROM gone)) "
+    "SELECT count(*) FROM gone";
 
 }  // namespace internal
 

@@ -525,6 +525,15 @@ BEGIN
   RETURN nextval('events_seq');
 END
 $$;
+-- The newest sequence number pruning has removed (SQLite's AUTOINCREMENT
+-- record does this job there): when retention has pruned every event, the
+-- feed still knows how far it went, so old cursors are told they expired
+-- rather than that they are ahead of the feed.
+CREATE TABLE event_feed_floor (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  pruned_through bigint NOT NULL
+);
+INSERT INTO event_feed_floor (pruned_through) VALUES (0);
 )sql"},
     {5, "visit kinds (consultations beside treatment sessions), overrides in the feed", R"sql(
 -- 1 a treatment session, 2 a consultation (clinic.v1.VisitKind). Spacing,

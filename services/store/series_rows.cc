@@ -13,7 +13,7 @@ absl::StatusOr<KeysetPage<ResourceRow>> ListSeriesRows(Transaction& tx,
                                                        int limit) {
   absl::StatusOr<Statement> stmt = tx.Prepare(
       "SELECT id, revision, data, create_time FROM series WHERE clinic_id = ?1 "
-      "AND (?5 IS NULL OR patient_id = ?5) AND " CLINICD_SQL_AFTER_INTEGER_KEY("create_time") " "
+      "AND (CAST(?5 AS TEXT) IS NULL OR patient_id = ?5) AND " CLINICD_SQL_AFTER_INTEGER_KEY("create_time") " "
       "ORDER BY create_time, id LIMIT ?2");
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, clinic_id).Bind(2, static_cast<int64_t>(limit + 1));

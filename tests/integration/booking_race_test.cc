@@ -102,11 +102,11 @@ class BookingRaceTest : public RpcTest {
     while (absl::GetWeekday(monday_) != absl::Weekday::monday) ++monday_;
   }
 
-  // kClients new patients of the clinic, each consulted (a first session
+  // `count` new patients of the clinic, each consulted (a first session
   // needs a consultation before it).
-  std::vector<std::string> MakePatients(const std::string& family) {
+  std::vector<std::string> MakePatients(const std::string& family, int count = kClients) {
     std::vector<std::string> names;
-    for (int i = 0; i < kClients; ++i) {
+    for (int i = 0; i < count; ++i) {
       names.push_back(MakePatient(clinic_.name(), "Client" + std::to_string(i), family).name());
       ConsultForMicroneedling(names.back());
     }
@@ -124,8 +124,11 @@ class BookingRaceTest : public RpcTest {
   }
 
   // Sends every draft from its own thread and channel, all released at
-  // once after each channel is connected.
-  std::vector<Outcome> Race(const std::vector<Appointment>& drafts) {
+  // once after each channel is connected; draft i goes to addresses[i % n]
+  // (by default the one server).
+  std::vector<Outcome> Race(const std::vector<Appointment>& drafts,
+                            std::vector<std::string> addresses = {}) {
+    if (addresses.empty()) addresses.push_back(address_);
     std::vector<Outcome> outcomes(drafts.size());
     StartGate gate(static_cast<int>(drafts.size()));
     std::vector<std::thread> threads;
@@ -135,7 +138,8 @@ class BookingRaceTest : public RpcTest {
         // A subchannel pool of its own: a separate TCP connection per client.
         args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
         std::shared_ptr<grpc::Channel> channel =
-            grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+            grpc::CreateCustomChannel(addresses[i % addresses.size()],
+                                      grpc::InsecureChannelCredentials(), args);
         outcomes[i].connected = channel->WaitForConnected(std::chrono::system_clock::now() +
                                                           std::chrono::seconds(20));
         std::unique_ptr<clinic::v1::BookingService::Stub> stub =
@@ -212,6 +216,44 @@ TEST_F(BookingRaceTest, SixteenClientsForOneSlotExactlyOneWins) {
     EXPECT_EQ(Query("SELECT COUNT(*) FROM appointments WHERE state IN (1,2)"),
               static_cast<int64_t>(round + 1));
   }
+}
+
+// Two clinicd processes on one PostgreSQL database, 64 clients split over
+// both: the database, not either process, decides; exactly one wins, every
+// other is SLOT_TAKEN with the winner's details, and nothing overlaps.
+TEST_F(BookingRaceTest, TwoServersOnOneDatabaseSixtyFourClientsOneSlotExactlyOneWins) {
+  if (!test_util::UsingPostgres()) GTEST_SKIP() << "two processes share a PostgreSQL database";
+  ClinicdProcess second(server_.db());
+  second.AddPlugin(ClinicdProcess::BundledPlugin("microneedling"));
+  second.AddPlugin(ClinicdProcess::BundledPlugin("maintenance_recall"));
+  second.UseTestClock("now");
+  std::string error;
+  ASSERT_TRUE(second.Start(&error)) << error;
+  constexpr int kRacers = 64;
+  const absl::Time slot = At(monday_, 10);
+  std::vector<Appointment> drafts;
+  for (const std::string& patient : MakePatients("Shared", kRacers)) {
+    drafts.push_back(Draft(patient, slot));
+  }
+  const std::vector<Outcome> outcomes = Race(drafts, {address_, second.address()});
+  int ok = 0;
+  int taken = 0;
+  for (const Outcome& o : outcomes) {
+    if (o.code == grpc::StatusCode::OK) {
+      ++ok;
+      continue;
+    }
+    EXPECT_EQ(o.code, grpc::StatusCode::FAILED_PRECONDITION) << o.code << " " << o.message;
+    EXPECT_EQ(o.reason, "SLOT_TAKEN") << o.message;
+    if (o.reason != "SLOT_TAKEN") continue;
+    ++taken;
+    EXPECT_EQ(o.metadata.at("taken_by"), "practitioner");
+  }
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(taken, kRacers - 1);
+  EXPECT_EQ(Query(kOverlapSql), 0);
+  EXPECT_EQ(Query(kRoomTurnaroundOverlapSql), 0);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM appointments WHERE visit_kind = 1"), 1);
 }
 
 TEST_F(BookingRaceTest, StaggeredOverlappingSlotsAdmitAMaximalNonOverlappingSet) {

@@ -55,7 +55,11 @@ std::string BinaryDir() {
 
 }  // namespace
 
-ClinicdProcess::ClinicdProcess() {
+ClinicdProcess::ClinicdProcess(const std::string& db) : ClinicdProcess(false) { db_ = db; }
+
+ClinicdProcess::ClinicdProcess() : ClinicdProcess(true) {}
+
+ClinicdProcess::ClinicdProcess(bool fresh_database) {
   // gRPC's C++ client reads a server's shutdown PING only when something
   // polls the idle connection; its backup poller runs every 5 s by default,
   // so each server stop waited 5 s for the GOAWAY round trip. Set before the
@@ -65,6 +69,8 @@ ClinicdProcess::ClinicdProcess() {
   char pattern[] = "/tmp/clinicd-it-XXXXXX";
   dir_ = mkdtemp(pattern);
   std::filesystem::create_directory(dir_ + "/plugins");
+  log_path_ = dir_ + "/clinicd.log";
+  if (!fresh_database) return;
   absl::StatusOr<std::unique_ptr<test_util::FreshDatabase>> database =
       test_util::FreshDatabase::Create(dir_);
   if (database.ok()) {
@@ -73,7 +79,6 @@ ClinicdProcess::ClinicdProcess() {
   } else {
     ADD_FAILURE() << "no database for clinicd: " << database.status();
   }
-  log_path_ = dir_ + "/clinicd.log";
 }
 
 ClinicdProcess::~ClinicdProcess() {

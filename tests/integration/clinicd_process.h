@@ -24,6 +24,10 @@ class ClinicdProcess final {
   // Creates the temp directory and the database (a failure to create it is
   // a test failure); call Start() to launch.
   ClinicdProcess();
+  // The same, on a database another ClinicdProcess made (`db`, its db()):
+  // a second clinicd sharing one PostgreSQL database. This one neither
+  // creates nor drops it.
+  explicit ClinicdProcess(const std::string& db);
   // Stops the server (SIGKILL if still running), removes the directory and
   // drops a PostgreSQL database.
   ~ClinicdProcess();
@@ -85,6 +89,9 @@ class ClinicdProcess final {
   pid_t pid() const { return pid_; }
 
  private:
+  // Makes the directory and, when `fresh_database`, the database.
+  explicit ClinicdProcess(bool fresh_database);
+
   std::string binary_dir_;
   std::string binary_;
   std::string dir_;
