@@ -525,8 +525,8 @@ BEGIN
   RETURN nextval('events_seq');
 END
 $$;
--- The newest sequence number pruning has removed (SQLite's AUTOINCREMENT
--- record does this job there): when retention has pruned every event, the
+-- The newest sequence number pruning has removed (SQLite's file keeps the
+-- last number given by itself): when retention has pruned every event, the
 -- feed still knows how far it went, so old cursors are told they expired
 -- rather than that they are ahead of the feed.
 CREATE TABLE event_feed_floor (
