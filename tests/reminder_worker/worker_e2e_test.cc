@@ -373,7 +373,9 @@ TEST_F(WorkerEndToEndTest, WorkersOnTwoServersSharingOneDatabaseDeliverEveryMess
   EXPECT_EQ(by_key.size(), messages);
   for (const auto& [name, count] : by_name) EXPECT_EQ(count, 1) << name << " delivered twice";
   for (const auto& [key, count] : by_key) EXPECT_EQ(count, 1) << key << " delivered twice";
-  // Both took part, or the test would show nothing about two servers.
+  // Both took part, or the test would show nothing about two servers. Not
+  // guaranteed by anything but timing: each claims one at a time and polls
+  // every 50 ms over 96 messages (runs split 48/48, 43/53, 30/66).
   EXPECT_GT(per_worker[0], 0) << workers[0]->Log();
   EXPECT_GT(per_worker[1], 0) << workers[1]->Log();
 
