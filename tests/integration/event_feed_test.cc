@@ -3,8 +3,10 @@
 // once, in commit order, with its resource and patient; a client that
 // reconnects after any cursor continues with exactly the next event; a
 // change made while a stream is open arrives on it within seconds; and a
-// key or parent limited to one clinic never shows another clinic's events.
-// Every stream is read with a deadline, so no test can hang.
+// key or parent limited to one clinic never shows another clinic's events;
+// on PostgreSQL, a stream open on a second clinicd sharing the database
+// delivers what the first commits. Every stream is read with a deadline, so
+// no test can hang.
 
 #include <gmock/gmock.h>
 
@@ -22,6 +24,7 @@
 #include "absl/time/time.h"
 #include "tests/integration/course_test_base.h"
 #include "tests/plugins/berlin_time.h"
+#include "tests/testing/fresh_database.h"
 
 namespace clinicd::testing {
 namespace {
@@ -93,6 +96,73 @@ void ExpectEvents(const std::vector<Event>& events, const std::vector<Expected>&
     EXPECT_EQ(events[i].patient(), expected[i].patient);
   }
 }
+
+// A WatchEvents stream read on a thread of its own while the test goes on;
+// cancelled (if still open) when it goes out of scope.
+class OpenStream final {
+ public:
+  // Opens the feed from the beginning with `key`; the stream ends by itself
+  // after `deadline`.
+  OpenStream(clinic::v1::NotificationService::Stub* stub, const std::string& key,
+             absl::Duration deadline)
+      : context_(AuthedContext(key)) {
+    context_->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+    reader_ = stub->WatchEvents(context_.get(), Request());
+    reading_ = std::thread([this] { Read(); });
+  }
+  ~OpenStream() { Close(); }
+  OpenStream(const OpenStream&) = delete;
+  OpenStream& operator=(const OpenStream&) = delete;
+
+  // Waits up to `timeout` until the stream holds at least `count` events;
+  // false when it did not, or ended first.
+  bool WaitFor(size_t count, absl::Duration timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    arrived_.wait_until(lock, absl::ToChronoTime(absl::Now() + timeout),
+                        [&] { return events_.size() >= count || ended_; });
+    return events_.size() >= count;
+  }
+
+  // Cancels the stream and returns how it ended (CANCELLED when it was still
+  // open).
+  grpc::Status Close() {
+    if (reading_.joinable()) {
+      context_->TryCancel();
+      reading_.join();
+    }
+    return ended_with_;
+  }
+
+  // Everything delivered so far.
+  std::vector<Event> events() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return events_;
+  }
+
+ private:
+  void Read() {
+    WatchEventsResponse response;
+    while (reader_->Read(&response)) {
+      std::lock_guard<std::mutex> lock(mu_);
+      events_.insert(events_.end(), response.events().begin(), response.events().end());
+      arrived_.notify_all();
+    }
+    grpc::Status status = reader_->Finish();
+    std::lock_guard<std::mutex> lock(mu_);
+    ended_ = true;
+    ended_with_ = status;
+    arrived_.notify_all();
+  }
+
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<grpc::ClientReader<WatchEventsResponse>> reader_;
+  std::thread reading_;
+  std::mutex mu_;
+  std::condition_variable arrived_;
+  std::vector<Event> events_;
+  bool ended_ = false;
+  grpc::Status ended_with_;
+};
 
 class EventFeedTest : public CourseTest {
  protected:
@@ -516,6 +586,58 @@ TEST_F(EventFeedTest, AStreamEndsUnavailableWhenTheServerStopsAndResumesAfterARe
   std::vector<Event> stitched = seen;
   stitched.insert(stitched.end(), resumed.events.begin(), resumed.events.end());
   EXPECT_EQ(Cursors(stitched), Cursors(History(before_stop + 1)));
+}
+
+TEST_F(EventFeedTest, AStreamOnASecondServerDeliversWhatTheFirstCommitsInOrderWithinSeconds) {
+  if (!test_util::UsingPostgres()) GTEST_SKIP() << "two processes share a PostgreSQL database";
+  ClinicdProcess second(server_.db());
+  second.AddPlugin(ClinicdProcess::BundledPlugin("microneedling"));
+  second.AddPlugin(ClinicdProcess::BundledPlugin("maintenance_recall"));
+  // Standing at the first's time, as one clinic's servers would.
+  second.UseTestClock(absl::FormatTime(absl::RFC3339_full, Now(), absl::UTCTimeZone()));
+  std::string error;
+  ASSERT_TRUE(second.Start(&error)) << error;
+  const std::unique_ptr<clinic::v1::NotificationService::Stub> second_feed =
+      clinic::v1::NotificationService::NewStub(second.channel());
+
+  // The stream is open on the second server; every change goes through the first.
+  OpenStream stream(second_feed.get(), integration_key_, absl::Seconds(90));
+  ASSERT_TRUE(stream.WaitFor(prelude_.size(), absl::Seconds(10)))
+      << "the backlog did not arrive:\n"
+      << Describe(stream.events());
+  std::vector<Expected> expected = prelude_;
+  // Each half ends with a commit on the first server (a cancellation, a
+  // withdrawal); the second's stream must hold it within seconds of the call
+  // returning, and nothing after it.
+  for (int half = 0; half < 2; ++half) {
+    SCOPED_TRACE(half == 0 ? "first half" : "second half");
+    expected = Then(expected, half == 0 ? FirstHalf() : SecondHalf());
+    const absl::Time sent = absl::Now();
+    ASSERT_TRUE(stream.WaitFor(expected.size(), absl::Seconds(10)))
+        << "after 10 s the second server's stream holds:\n"
+        << Describe(stream.events());
+    const absl::Duration latency = absl::Now() - sent;
+    EXPECT_LT(latency, absl::Seconds(5)) << "the last change took " << latency << " to arrive";
+  }
+  // Anything arriving now would be a repeat.
+  absl::SleepFor(absl::Seconds(1));
+  const grpc::Status ended = stream.Close();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::CANCELLED) << ended.error_message();
+
+  const std::vector<Event> seen = stream.events();
+  ExpectEvents(seen, expected);
+  // The same events, cursors and times as the first server's own feed:
+  // no gap, no repeat, commit order.
+  const std::vector<Event> own = History(expected.size());
+  EXPECT_EQ(Cursors(seen), Cursors(own)) << "second:\n"
+                                         << Describe(seen) << "first:\n"
+                                         << Describe(own);
+  for (size_t i = 0; i < seen.size() && i < own.size(); ++i) {
+    EXPECT_EQ(FromProto(seen[i].event_time()), FromProto(own[i].event_time())) << i;
+    if (i > 0) {
+      EXPECT_GT(Position(seen[i].cursor()), Position(seen[i - 1].cursor())) << Describe(seen);
+    }
+  }
 }
 
 }  // namespace
