@@ -154,7 +154,7 @@ void PostgresDatabase::Listen() {
         absl::SleepFor(absl::Milliseconds(500));
         continue;
       }
-      CountCommits(1);
+      commits_.Add(1);
     }
     pollfd watched{PQsocket(conn), POLLIN, 0};
     if (watched.fd >= 0) ::poll(&watched, 1, /*timeout_ms=*/200);
@@ -164,15 +164,8 @@ void PostgresDatabase::Listen() {
       ++heard;
       PQfreemem(notice);
     }
-    CountCommits(heard);
+    commits_.Add(heard);
   }
-}
-
-void PostgresDatabase::CountCommits(uint64_t committed) const {
-  if (committed == 0) return;
-  absl::MutexLock lock(&commits_mu_);
-  commits_ += committed;
-  commits_cv_.SignalAll();
 }
 
 absl::Status PostgresDatabase::WriteOnce(PostgresConnection& connection,
@@ -228,7 +221,7 @@ absl::Status PostgresDatabase::Write(absl::FunctionRef<absl::Status(Transaction&
     write_began_.erase(write_began_.begin() + static_cast<long>(std::min(slot, write_began_.size() - 1)));
   }
   NoteWriteOutcome(status);
-  if (status.ok()) CountCommits(1);
+  if (status.ok()) commits_.Add(1);
   --writes_in_flight_;
   return status;
 }
@@ -263,18 +256,10 @@ absl::Status PostgresDatabase::Read(absl::FunctionRef<absl::Status(Transaction&)
 
 size_t PostgresDatabase::QueuedWrites() const { return writes_in_flight_.load(); }
 
-uint64_t PostgresDatabase::commits() const {
-  absl::MutexLock lock(&commits_mu_);
-  return commits_;
-}
+uint64_t PostgresDatabase::commits() const { return commits_.value(); }
 
 uint64_t PostgresDatabase::WaitForCommit(uint64_t seen, absl::Duration timeout) const {
-  const absl::Time deadline = absl::Now() + timeout;
-  absl::MutexLock lock(&commits_mu_);
-  while (commits_ == seen) {
-    if (commits_cv_.WaitWithDeadline(&commits_mu_, deadline)) break;  // Timed out.
-  }
-  return commits_;
+  return commits_.WaitPast(seen, timeout);
 }
 
 absl::Status PostgresDatabase::WriterHealth(absl::Duration wedged_after) const {

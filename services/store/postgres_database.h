@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/store/commit_counter.h"
 #include "services/store/database.h"
 
 namespace clinicd::store {
@@ -74,7 +75,6 @@ class PostgresDatabase final : public Database {
   // Follows NOTIFY clinicd_commit until stopping_.
   void Listen();
 
-  void CountCommits(uint64_t committed) const;
   void NoteWriteOutcome(const absl::Status& status);
 
   const DatabaseOptions options_;
@@ -88,9 +88,7 @@ class PostgresDatabase final : public Database {
   absl::Status storage_failure_ ABSL_GUARDED_BY(health_mu_);
   // When each running write began.
   std::vector<absl::Time> write_began_ ABSL_GUARDED_BY(health_mu_);
-  mutable absl::Mutex commits_mu_;
-  mutable absl::CondVar commits_cv_;
-  mutable uint64_t commits_ ABSL_GUARDED_BY(commits_mu_) = 0;
+  mutable internal::CommitCounter commits_;
   std::thread listen_thread_;
 };
 

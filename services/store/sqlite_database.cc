@@ -176,7 +176,7 @@ size_t SqliteDatabase::WriteGroupLocked(const std::vector<QueuedWrite*>& group) 
   if (group.size() == 1) {
     // Alone: no savepoint to pay for.
     group[0]->status = WriteLocked(group[0]->fn);
-    if (group[0]->status.ok()) CountCommits(1);
+    if (group[0]->status.ok()) commits_.Add(1);
     return 1;
   }
   BeginWriteHealth();
@@ -230,7 +230,7 @@ size_t SqliteDatabase::WriteGroupLocked(const std::vector<QueuedWrite*>& group) 
       group[i]->status = internal::Annotate(lost, "rolled back with the writes grouped with it: ");
     }
   }
-  CountCommits(committed);
+  commits_.Add(committed);
   return decided;
 }
 
@@ -247,13 +247,6 @@ void SqliteDatabase::EndWriteHealth(const absl::Status& status) {
   } else if (internal::IsStorageFailure(status)) {
     storage_failure_ = status;
   }
-}
-
-void SqliteDatabase::CountCommits(uint64_t committed) {
-  if (committed == 0) return;
-  absl::MutexLock lock(&commits_mu_);
-  commits_ += committed;
-  commits_cv_.SignalAll();
 }
 
 absl::Status SqliteDatabase::WriterHealth(absl::Duration wedged_after) const {
@@ -320,18 +313,10 @@ size_t SqliteDatabase::QueuedWrites() const {
   return queue_.size();
 }
 
-uint64_t SqliteDatabase::commits() const {
-  absl::MutexLock lock(&commits_mu_);
-  return commits_;
-}
+uint64_t SqliteDatabase::commits() const { return commits_.value(); }
 
 uint64_t SqliteDatabase::WaitForCommit(uint64_t seen, absl::Duration timeout) const {
-  const absl::Time deadline = absl::Now() + timeout;
-  absl::MutexLock lock(&commits_mu_);
-  while (commits_ == seen) {
-    if (commits_cv_.WaitWithDeadline(&commits_mu_, deadline)) break;  // Timed out.
-  }
-  return commits_;
+  return commits_.WaitPast(seen, timeout);
 }
 
 absl::Status SqliteDatabase::Read(

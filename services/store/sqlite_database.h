@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/store/commit_counter.h"
 #include "services/store/database.h"
 
 namespace clinicd::store {
@@ -121,8 +122,6 @@ class SqliteDatabase final : public Database {
   void BeginWriteHealth();
   void EndWriteHealth(const absl::Status& status);
 
-  // Counts `committed` writes and wakes WaitForCommit.
-  void CountCommits(uint64_t committed);
 
   // Waits for an idle read connection and takes it out of the pool.
   internal::SqliteConnection* AcquireReader() const;
@@ -144,9 +143,7 @@ class SqliteDatabase final : public Database {
   // When the write now holding the writer began; InfiniteFuture when idle.
   absl::Time write_began_ ABSL_GUARDED_BY(health_mu_) = absl::InfiniteFuture();
   absl::Status storage_failure_ ABSL_GUARDED_BY(health_mu_);
-  mutable absl::Mutex commits_mu_;
-  mutable absl::CondVar commits_cv_;
-  uint64_t commits_ ABSL_GUARDED_BY(commits_mu_) = 0;
+  mutable internal::CommitCounter commits_;
   mutable absl::Mutex readers_mu_;
   mutable std::vector<internal::SqliteConnection*> idle_readers_
       ABSL_GUARDED_BY(readers_mu_);
