@@ -200,25 +200,26 @@ absl::Status PostgresDatabase::Write(absl::FunctionRef<absl::Status(Transaction&
   ++writes_in_flight_;
   Lease<Pool> lease(*writers_);
   PostgresConnection& connection = *lease.connection;
-  size_t slot = 0;
-  {
-    absl::MutexLock lock(&health_mu_);
-    slot = write_began_.size();
-    write_began_.push_back(absl::Now());
-  }
+  const uint64_t id = ++write_ids_;
   absl::Status status;
   for (int attempt = 1;; ++attempt) {
+    {
+      // Each attempt's own start: waiting for a connection or backing off
+      // between attempts is not a write holding the database.
+      absl::MutexLock lock(&health_mu_);
+      write_began_[id] = absl::Now();
+    }
     status = connection.EnsureConnected();
     if (status.ok()) status = WriteOnce(connection, fn);
+    {
+      absl::MutexLock lock(&health_mu_);
+      write_began_.erase(id);
+    }
     if (connection.retry_sqlstate().empty() || attempt == kMaxAttempts) break;
     BackOff(attempt);
   }
   if (status.ok() && !connection.retry_sqlstate().empty()) {
     status = internal::PostgresStatus(connection.retry_sqlstate(), "write conflicts kept repeating");
-  }
-  {
-    absl::MutexLock lock(&health_mu_);
-    write_began_.erase(write_began_.begin() + static_cast<long>(std::min(slot, write_began_.size() - 1)));
   }
   NoteWriteOutcome(status);
   if (status.ok()) commits_.Add(1);
@@ -266,8 +267,9 @@ absl::Status PostgresDatabase::WriterHealth(absl::Duration wedged_after) const {
   absl::MutexLock lock(&health_mu_);
   if (!storage_failure_.ok()) return storage_failure_;
   if (!write_began_.empty()) {
-    const absl::Duration held =
-        absl::Now() - *std::min_element(write_began_.begin(), write_began_.end());
+    absl::Time oldest = absl::InfiniteFuture();
+    for (const auto& [id, began] : write_began_) oldest = std::min(oldest, began);
+    const absl::Duration held = absl::Now() - oldest;
     if (held > wedged_after) {
       return absl::UnavailableError(
           absl::StrCat("a write has been running for ", absl::FormatDuration(held)));

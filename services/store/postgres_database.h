@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -86,8 +87,9 @@ class PostgresDatabase final : public Database {
   std::atomic<size_t> writes_in_flight_{0};
   mutable absl::Mutex health_mu_;
   absl::Status storage_failure_ ABSL_GUARDED_BY(health_mu_);
-  // When each running write began.
-  std::vector<absl::Time> write_began_ ABSL_GUARDED_BY(health_mu_);
+  // When each running write's current attempt began, by write.
+  std::atomic<uint64_t> write_ids_{0};
+  std::map<uint64_t, absl::Time> write_began_ ABSL_GUARDED_BY(health_mu_);
   mutable internal::CommitCounter commits_;
   std::thread listen_thread_;
 };

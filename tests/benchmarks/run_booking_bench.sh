@@ -59,11 +59,12 @@ plugins=$build_dir/plugins
 work=$(mktemp -d /tmp/clinicd-booking-bench-XXXXXX)
 chmod 711 "$work"
 server_pid=
+first_pid=
 pg_data=
 cleanup() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
+  for pid in $server_pid $first_pid; do
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  done
   if [[ -n $pg_data ]]; then
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true
   fi
@@ -124,8 +125,7 @@ for clients in "${pg_clients[@]}"; do
   [[ -n $tps ]] || { cat "$work/pgbench-$clients.out" >&2; die "no tps from pgbench"; }
   rows+=("pgbench INSERT, EXCLUDE USING gist (avg ${latency} ms)|10k + run|$clients|$(printf %.1f "$tps")|—|—|${failed:-0}")
 done
-as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast stop >&2
-pg_data=
+# The cluster keeps running for clinicd on PostgreSQL, below.
 
 # --- clinicd ------------------------------------------------------------------
 # One database per size: the booking clinic made through the API, then its
@@ -280,6 +280,69 @@ for size in "$small" "$large"; do
   rm -f "$db" "$db-wal" "$db-shm"
 done
 
+# --- clinicd on PostgreSQL ------------------------------------------------------
+# The same booking clinic at the small size in a database of the pgbench
+# cluster (fsync on), served by one clinicd and then by two sharing it, each
+# given half the calls (two clinic-loadgens on disjoint slots, summed).
+say "clinicd on PostgreSQL: one and two processes, $small appointments"
+psql_run -c "CREATE DATABASE clinicd_bench" >&2
+db="postgresql:///clinicd_bench?host=$pg_dir&port=$pg_port&user=postgres"
+size=$small
+setup=$work/setup-pg.txt
+"$clinicd" keys create --db="$db" --role=admin --description="run_booking_bench.sh" >"$work/key.out"
+key=$(tail -n 1 "$work/key.out")
+start_server "pg-setup"
+"$loadgen" --target="127.0.0.1:$port" --key="$key" --scenario=setup_booking \
+  --setup_file="$setup" --practitioners="$practitioners" --clients=16 \
+  >/dev/null 2>"$work/setup-pg.err" || { cat "$work/setup-pg.err" >&2; die "setup_booking on PostgreSQL"; }
+stop_server
+have=$(psql_run -d clinicd_bench -tA -c 'SELECT count(*) FROM appointments')
+"$load_history" --db="$db" --setup_file="$setup" --appointments=$((small - have)) \
+  --plugin_dir="$plugins" >&2 2>"$work/load-pg.err" ||
+  { cat "$work/load-pg.err" >&2; die "clinicd-load-history on PostgreSQL"; }
+at_size[pg]=$(psql_run -d clinicd_bench -tA -c 'SELECT count(*) FROM appointments')
+psql_run -d clinicd_bench -c 'ANALYZE' >&2
+start_server "pg"
+first_port=$port
+first_pid=$server_pid
+next_slot=0
+for flight in "${in_flight[@]}"; do
+  say "book on PostgreSQL, one clinicd, $flight in flight"
+  loadgen_run book "$flight" "book-pg1-$flight"
+  rows+=("$(jq -r '"clinicd book on PostgreSQL, 1 process|\(.clients)|\(.calls_per_s)|\(.p50_ms)|\(.p99_ms)|\(.error_count)"' \
+    "$work/book-pg1-$flight.json" | sed "s/|/|$size|/")")
+done
+start_server "pg-second"
+second_port=$port
+second_pid=$server_pid
+for flight in "${in_flight[@]}"; do
+  say "book on PostgreSQL, two clinicd, $flight in flight"
+  half=$((flight / 2))
+  loadgens=()
+  for i in 1 2; do
+    target_port=$([[ $i == 1 ]] && echo "$first_port" || echo "$second_port")
+    "$loadgen" --target="127.0.0.1:$target_port" --key="$key" --scenario=book \
+      --setup_file="$setup" --first_slot=$((next_slot + (i - 1) * 15000)) --clients="$half" \
+      --duration="$duration" --json >"$work/book-pg2-$flight-$i.json" 2>"$work/book-pg2-$flight-$i.err" &
+    loadgens+=($!)
+  done
+  for pid in "${loadgens[@]}"; do wait "$pid" || die "clinic-loadgen book (two processes) failed"; done
+  for i in 1 2; do
+    [[ -s $work/book-pg2-$flight-$i.json ]] || { cat "$work/book-pg2-$flight-$i.err" >&2; die "clinic-loadgen book (two processes)"; }
+  done
+  next_slot=$(jq -s 'map(.next_slot) | max' "$work/book-pg2-$flight-1.json" "$work/book-pg2-$flight-2.json")
+  next_slot=$((next_slot + 15000))
+  rows+=("$(jq -rs --arg size "$size" \
+    '"clinicd book on PostgreSQL, 2 processes (sum)|\($size)|\(map(.clients) | add)|\(map(.calls_per_s) | add)|\(map(.p50_ms) | max)|\(map(.p99_ms) | max)|\(map(.error_count) | add)"' \
+    "$work/book-pg2-$flight-1.json" "$work/book-pg2-$flight-2.json")")
+done
+stop_server
+server_pid=$first_pid
+first_pid=
+stop_server
+as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast stop >&2
+pg_data=
+
 # --- report ------------------------------------------------------------------
 human() { # 10000 -> 10k, 1000000 -> 1M
   awk -v n="$1" 'BEGIN { if (n % 1000000 == 0) print n / 1000000 "M"; else if (n % 1000 == 0) print n / 1000 "k"; else print n }'
@@ -323,6 +386,11 @@ clinic_best=$(best get_clinic "$small")
 r1=$(ratio "$book_worst" "$pg_best")
 r2=$(ratio "$book_large" "$book_small")
 r4=$(ratio "$h2_clinic_best" "$h2_best")
+pg_book_one=$(jq -s 'map(.calls_per_s) | max' "$work"/book-pg1-*.json)
+pg_book_two=$(for f in "${in_flight[@]}"; do jq -s 'map(.calls_per_s) | add' "$work/book-pg2-$f-1.json" "$work/book-pg2-$f-2.json"; done | sort -g | tail -n 1)
+pg_book_best=$(awk -v a="$pg_book_one" -v b="$pg_book_two" 'BEGIN { print (a > b ? a : b) }')
+r5=$(ratio "$pg_book_best" "$pg_best")
+r6=$(ratio "$pg_book_two" "$pg_book_one")
 echo
 echo "Targets (ratios in this run):"
 echo
@@ -331,6 +399,8 @@ echo "|---|---|---|"
 echo "| booking ≥ 1.5× pgbench EXCLUDE's best | best book at either size, the lower: $book_worst/s vs $pg_best/s = ${r1}× | $(verdict "$r1" '>=' 1.5) |"
 echo "| booking at $(human "$large") within 10% of $(human "$small") | best $book_large/s vs $book_small/s = ${r2}× | $(verdict "$r2" '>=' 0.9) |"
 echo "| SearchAvailability p99 ≤ 5 ms at $(human "$large") | p99 at 1 in flight: $search_p99 ms (at 8 in flight: $search_p99_loaded ms) | $(verdict "$search_p99" '<=' 5) |"
+echo "| clinicd on PostgreSQL books ≥ 0.8× pgbench EXCLUDE's best (issue 14) | best of one and two processes: $pg_book_best/s vs $pg_best/s = ${r5}× | $(verdict "$r5" '>=' 0.8) |"
+echo "| two clinicd processes on PostgreSQL faster than one | $pg_book_two/s vs $pg_book_one/s = ${r6}× | $(verdict "$r6" '>=' 1.0) |"
 echo "| GetClinic with auth ≥ 0.5× the empty RPC | h2load bests: GetClinic $h2_clinic_best/s vs Health/Check $h2_best/s = ${r4}× (clinic-loadgen get_clinic: $clinic_best/s) | $(verdict "$r4" '>=' 0.5) |"
 
 # Refusals and failures make the figures meaningless: say so and fail. A
