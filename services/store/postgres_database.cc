@@ -24,16 +24,18 @@ using internal::PostgresConnection;
 constexpr char kCommitChannel[] = "clinicd_commit";
 
 // How often one write is run again after losing to a concurrent one before
-// the caller is told to retry. Each attempt re-reads what changed, so a
-// second attempt almost always decides (commits or refuses); this many
-// means a pathological pile-up.
-constexpr int kMaxAttempts = 25;
+// the caller is told to retry. Each loss means another write committed, so
+// the clinic as a whole moves on; one write can still lose many times in a
+// row when others keep changing what it read (a churn of moves on the same
+// practitioners lost 25 in a row), so the budget is generous: with the
+// backoff below, about 8 s of trying.
+constexpr int kMaxAttempts = 100;
 
 // Sleeps a random while that grows with `attempt`, so two transactions that
 // keep colliding drift apart.
 void BackOff(int attempt) {
   thread_local std::minstd_rand random(std::random_device{}());
-  const int ceiling_ms = std::min(1 << std::min(attempt, 6), 50);
+  const int ceiling_ms = std::min(1 << std::min(attempt, 7), 100);
   std::uniform_int_distribution<int> micros(100, ceiling_ms * 1000);
   absl::SleepFor(absl::Microseconds(micros(random)));
 }
