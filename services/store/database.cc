@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "services/store/postgres_database.h"
+#include "services/store/schema_version.h"
 #include "services/store/sqlite_database.h"
 
 namespace clinicd::store {
@@ -36,6 +37,18 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& 
   absl::StatusOr<std::unique_ptr<SqliteDatabase>> sqlite = SqliteDatabase::Open(options);
   if (!sqlite.ok()) return sqlite.status();
   return std::unique_ptr<Database>(*std::move(sqlite));
+}
+
+absl::StatusOr<int> Database::UserVersion() const {
+  int64_t version = 0;
+  absl::Status status = Read([&](Transaction& txn) -> absl::Status {
+    absl::StatusOr<int64_t> read = ReadSchemaVersion(txn);
+    if (!read.ok()) return read.status();
+    version = *read;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return static_cast<int>(version);
 }
 
 }  // namespace clinicd::store

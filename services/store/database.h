@@ -87,7 +87,7 @@ class Database {
   virtual absl::Status ProbeWriter() = 0;
 
   // The schema version Migrate maintains.
-  virtual absl::StatusOr<int> UserVersion() const = 0;
+  absl::StatusOr<int> UserVersion() const;
 
   // The database's path or address, for messages (never a password).
   virtual const std::string& path() const = 0;

@@ -292,24 +292,4 @@ absl::Status PostgresDatabase::ProbeWriter() {
   return status;
 }
 
-absl::StatusOr<int> PostgresDatabase::UserVersion() const {
-  int version = 0;
-  absl::Status status = Read([&](Transaction& txn) -> absl::Status {
-    absl::StatusOr<Statement> exists =
-        txn.Prepare("SELECT to_regclass('schema_version') IS NOT NULL");
-    if (!exists.ok()) return exists.status();
-    absl::StatusOr<bool> row = exists->Step();
-    if (!row.ok()) return row.status();
-    if (!*row || exists->ColumnInt(0) == 0) return absl::OkStatus();
-    absl::StatusOr<Statement> read = txn.Prepare("SELECT version FROM schema_version");
-    if (!read.ok()) return read.status();
-    row = read->Step();
-    if (!row.ok()) return row.status();
-    if (*row) version = static_cast<int>(read->ColumnInt(0));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return version;
-}
-
 }  // namespace clinicd::store

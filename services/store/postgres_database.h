@@ -56,7 +56,6 @@ class PostgresDatabase final : public Database {
   uint64_t WaitForCommit(uint64_t seen, absl::Duration timeout) const override;
   absl::Status WriterHealth(absl::Duration wedged_after) const override;
   absl::Status ProbeWriter() override;
-  absl::StatusOr<int> UserVersion() const override;
   const std::string& path() const override { return display_address_; }
 
  private:

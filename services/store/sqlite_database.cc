@@ -330,20 +330,6 @@ absl::Status SqliteDatabase::Read(
   return RunTransaction(*lease.reader, "BEGIN", fn);
 }
 
-absl::StatusOr<int> SqliteDatabase::UserVersion() const {
-  int version = 0;
-  absl::Status status = Read([&](Transaction& txn) -> absl::Status {
-    absl::StatusOr<Statement> statement = txn.Prepare("PRAGMA user_version");
-    if (!statement.ok()) return statement.status();
-    absl::StatusOr<bool> row = statement->Step();
-    if (!row.ok()) return row.status();
-    version = static_cast<int>(statement->ColumnInt(0));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return version;
-}
-
 const std::string& SqliteDatabase::path() const { return options_.path; }
 
 Connection* SqliteDatabase::AcquireReader() const {

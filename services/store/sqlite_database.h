@@ -85,9 +85,6 @@ class SqliteDatabase final : public Database {
   // disk (and of its recovery) while no client writes.
   absl::Status ProbeWriter() override;
 
-  // Reads PRAGMA user_version, the schema version Migrate maintains.
-  absl::StatusOr<int> UserVersion() const override;
-
   // The file path the database was opened with, for messages.
   const std::string& path() const override;
 
